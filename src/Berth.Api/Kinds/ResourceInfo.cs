@@ -32,6 +32,15 @@ public sealed record ResourceInfo
     /// <summary>For custom resources: the CRD that defines them (name), so deletes can cascade.</summary>
     public string? CustomResourceDefinition { get; init; }
 
+    /// <summary>For custom resources: this version's <c>openAPIV3Schema</c> from the CRD, as JSON (null when none).</summary>
+    public System.Text.Json.Nodes.JsonObject? CustomSchema { get; init; }
+
+    /// <summary>For custom resources: this version's <c>additionalPrinterColumns</c>.</summary>
+    public IReadOnlyList<k8s.Models.V1CustomResourceColumnDefinition>? PrinterColumns { get; init; }
+
+    /// <summary>For custom resources with a scale subresource: its paths.</summary>
+    public k8s.Models.V1CustomResourceSubresourceScale? ScaleSubresource { get; init; }
+
     public string ApiVersion => string.IsNullOrEmpty(Group) ? Version : Group + "/" + Version;
     public string GroupVersion => ApiVersion;
     public string ListKind => Kind + "List";
