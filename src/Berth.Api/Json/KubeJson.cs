@@ -18,7 +18,22 @@ public static class KubeJson
     {
         JsonSerializerOptions? captured = null;
         KubernetesJson.AddJsonOptions(o => captured = o);
-        return captured ?? throw new InvalidOperationException("KubernetesJson did not expose its options");
+        if (captured is null)
+        {
+            throw new InvalidOperationException("KubernetesJson did not expose its options");
+        }
+        // The package's V1Status converter reads either a Status or an object but cannot write; a server
+        // writes Status objects all the time, so use the plain (generated) form for V1Status.
+        var copy = new JsonSerializerOptions(captured);
+        for (var i = copy.Converters.Count - 1; i >= 0; i--)
+        {
+            if (copy.Converters[i].GetType().Name == "V1StatusObjectViewConverter")
+            {
+                copy.Converters.RemoveAt(i);
+            }
+        }
+        copy.MakeReadOnly(populateMissingResolver: true);
+        return copy;
     }
 
     public static byte[] SerializeToUtf8(object value, Type type) => JsonSerializer.SerializeToUtf8Bytes(value, type, Options);

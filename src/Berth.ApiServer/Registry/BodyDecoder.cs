@@ -1,0 +1,316 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Berth.Api.Errors;
+using Berth.Api.Kinds;
+using Berth.ApiServer.Protobuf;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Berth.ApiServer.Registry;
+
+/// <summary>
+/// Decodes request bodies (JSON, YAML, Kubernetes protobuf) into JSON objects, reporting malformed
+/// input as 400 and duplicate fields under Strict validation. Never throws anything but
+/// <see cref="StatusException"/>.
+/// </summary>
+public static class BodyDecoder
+{
+    /// <summary>kube-apiserver's request body limit (3 MiB).</summary>
+    public const int MaxBodyBytes = 3 * 1024 * 1024;
+
+    private const int MaxDepth = 256;
+
+    /// <summary>The media type without parameters, lower-cased.</summary>
+    public static string MediaType(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return "";
+        }
+        var semi = contentType.IndexOf(';');
+        return (semi < 0 ? contentType : contentType[..semi]).Trim().ToLowerInvariant();
+    }
+
+    /// <summary>Decodes a create or update body.</summary>
+    /// <param name="duplicates">Receives the paths of duplicate fields (JSON and YAML).</param>
+    public static JsonObject Decode(byte[] body, string? contentType, ResourceInfo info, KindRegistry kinds, List<string> duplicates)
+    {
+        var media = MediaType(contentType);
+        if (body.Length == 0)
+        {
+            throw StatusException.BadRequest("the body of the request was empty");
+        }
+        try
+        {
+            switch (media)
+            {
+                case "application/json":
+                case "":
+                    FindDuplicates(body, duplicates);
+                    return ParseJsonObject(body, info);
+                case "application/yaml":
+                case "application/x-yaml":
+                case "text/yaml":
+                    return YamlToJson(Encoding.UTF8.GetString(body), duplicates) as JsonObject
+                        ?? throw CannotHandle(info, "Object 'Kind' is missing in the YAML document");
+                case KubernetesProtobuf.MediaType:
+                    return KubernetesProtobuf.Decode(body, kinds);
+                default:
+                    throw StatusException.UnsupportedMediaType(contentType ?? "");
+            }
+        }
+        catch (YamlException e)
+        {
+            throw CannotHandle(info, "yaml: " + e.Message);
+        }
+    }
+
+    private static StatusException CannotHandle(ResourceInfo info, string detail) =>
+        StatusException.BadRequest($"{info.Kind} in version \"{info.Version}\" cannot be handled as a {info.Kind}: {detail}");
+
+    private static JsonObject ParseJsonObject(byte[] body, ResourceInfo info)
+    {
+        try
+        {
+            return JsonNode.Parse(body, new JsonNodeOptions { PropertyNameCaseInsensitive = false },
+                new JsonDocumentOptions { MaxDepth = MaxDepth }) as JsonObject
+                ?? throw CannotHandle(info, "the body is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw CannotHandle(info, "json: " + e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            // Duplicate property names surface as ArgumentException from JsonObject.
+            throw CannotHandle(info, "json: " + e.Message);
+        }
+    }
+
+    /// <summary>Parses a JSON object (a patch document); 400 on malformed input.</summary>
+    public static JsonObject DecodeJsonObject(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth }) as JsonObject
+                ?? throw StatusException.BadRequest("the patch is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw StatusException.BadRequest("error decoding patch: " + e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            throw StatusException.BadRequest("error decoding patch: " + e.Message);
+        }
+    }
+
+    /// <summary>Decodes a server-side apply body (YAML or JSON).</summary>
+    public static JsonObject DecodeApply(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            throw StatusException.BadRequest("the body of the request was empty");
+        }
+        try
+        {
+            var node = YamlToJson(Encoding.UTF8.GetString(body), []);
+            return node as JsonObject ?? throw StatusException.BadRequest("error decoding YAML: the apply configuration is not an object");
+        }
+        catch (YamlException e)
+        {
+            throw StatusException.BadRequest("error decoding YAML: " + e.Message);
+        }
+    }
+
+    /// <summary>Reports duplicate property names in JSON as dotted paths.</summary>
+    public static void FindDuplicates(ReadOnlySpan<byte> json, List<string> duplicates)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        var seen = new Stack<HashSet<string>>();
+        var path = new List<string>();
+        string? pending = null;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        seen.Push(new HashSet<string>(StringComparer.Ordinal));
+                        path.Add(pending ?? "");
+                        pending = null;
+                        break;
+                    case JsonTokenType.EndObject:
+                        seen.Pop();
+                        path.RemoveAt(path.Count - 1);
+                        break;
+                    case JsonTokenType.StartArray:
+                        seen.Push(null!);
+                        path.Add(pending ?? "");
+                        pending = null;
+                        break;
+                    case JsonTokenType.EndArray:
+                        seen.Pop();
+                        path.RemoveAt(path.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        if (!seen.Peek().Add(name))
+                        {
+                            duplicates.Add(string.Join(".", path.Where(p => p.Length > 0).Append(name)));
+                        }
+                        pending = name;
+                        break;
+                    default:
+                        pending = null;
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Syntax errors are reported by the parser with a better message.
+        }
+    }
+
+    /// <summary>Converts one YAML document to JSON with YAML 1.2 core-schema scalars.</summary>
+    public static JsonNode? YamlToJson(string yaml, List<string> duplicates)
+    {
+        var stream = new YamlStream();
+        using (var reader = new StringReader(yaml))
+        {
+            stream.Load(new Parser(new Scanner(reader, skipComments: true)));
+        }
+        if (stream.Documents.Count == 0)
+        {
+            return null;
+        }
+        if (stream.Documents.Count > 1)
+        {
+            throw new YamlException("the body contains more than one YAML document");
+        }
+        return Convert(stream.Documents[0].RootNode, 0, "", duplicates);
+    }
+
+    private static JsonNode? Convert(YamlNode node, int depth, string path, List<string> duplicates)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new YamlException("the document is nested too deeply");
+        }
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (k, v) in map.Children)
+                {
+                    var key = k is YamlScalarNode ks ? ks.Value ?? "" : throw new YamlException("mapping keys must be scalars");
+                    var childPath = path.Length == 0 ? key : path + "." + key;
+                    if (obj.ContainsKey(key))
+                    {
+                        duplicates.Add(childPath);
+                        obj.Remove(key);
+                    }
+                    obj[key] = Convert(v, depth + 1, childPath, duplicates);
+                }
+                return obj;
+            case YamlSequenceNode seq:
+                var arr = new JsonArray();
+                foreach (var item in seq.Children)
+                {
+                    arr.Add(Convert(item, depth + 1, path, duplicates));
+                }
+                return arr;
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            default:
+                throw new YamlException("unsupported YAML node (aliases must resolve to values)");
+        }
+    }
+
+    private static JsonNode? Scalar(YamlScalarNode scalar)
+    {
+        var value = scalar.Value ?? "";
+        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
+        if (tag is "tag:yaml.org,2002:str" || scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
+            or ScalarStyle.Literal or ScalarStyle.Folded)
+        {
+            return JsonValue.Create(value);
+        }
+        switch (value)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return null;
+            case "true" or "True" or "TRUE":
+                return JsonValue.Create(true);
+            case "false" or "False" or "FALSE":
+                return JsonValue.Create(false);
+        }
+        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            return JsonValue.Create(l);
+        }
+        if (value.StartsWith("0x", StringComparison.Ordinal)
+            && long.TryParse(value.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
+        {
+            return JsonValue.Create(hex);
+        }
+        if (LooksLikeFloat(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            && !double.IsInfinity(d))
+        {
+            return JsonValue.Create(d);
+        }
+        return JsonValue.Create(value);
+    }
+
+    // YAML 1.2 core schema float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+    private static bool LooksLikeFloat(string s)
+    {
+        var i = 0;
+        if (i < s.Length && s[i] is '+' or '-')
+        {
+            i++;
+        }
+        var digits = 0;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+            digits++;
+        }
+        if (i < s.Length && s[i] == '.')
+        {
+            i++;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0)
+        {
+            return false;
+        }
+        if (i < s.Length && s[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < s.Length && s[i] is '+' or '-')
+            {
+                i++;
+            }
+            var exp = 0;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+                exp++;
+            }
+            if (exp == 0)
+            {
+                return false;
+            }
+        }
+        return i == s.Length;
+    }
+}
