@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Runtime.InteropServices;
 using Berth.ApiServer.Hosting;
+using Berth.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Commands;
@@ -33,9 +34,9 @@ internal static class ServerCommand
             };
             using var loggerFactory = Logging.Create(result.GetValue(verbose));
             var logger = loggerFactory.CreateLogger("berth");
-            await using var host = await ApiServerHost.StartAsync(options, loggerFactory, ct: ct).ConfigureAwait(false);
+            await using var plane = await ControlPlane.StartAsync(options, loggerFactory, ct).ConfigureAwait(false);
             logger.LogInformation("API server ready at {Url} in {Ms} ms; kubeconfig: {Kubeconfig}",
-                host.Url, (int)host.StartupTime.TotalMilliseconds, host.KubeconfigPath);
+                plane.Api.Url, (int)plane.Api.StartupTime.TotalMilliseconds, plane.Api.KubeconfigPath);
             await WaitForShutdownAsync(ct).ConfigureAwait(false);
             logger.LogInformation("shutting down");
             return 0;

@@ -1,0 +1,49 @@
+using Berth.ApiServer.Client;
+using Berth.ApiServer.Hosting;
+using Berth.Controllers.Framework;
+using Berth.Controllers.GarbageCollector;
+using Berth.Controllers.Namespaces;
+using Berth.Controllers.ServiceAccounts;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Hosting;
+
+/// <summary>The server role: the API server plus the controllers that run beside it, in one process.</summary>
+public sealed class ControlPlane : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task _controllers = Task.CompletedTask;
+
+    private ControlPlane(ApiServerHost api) => Api = api;
+
+    public ApiServerHost Api { get; }
+
+    public static async Task<ControlPlane> StartAsync(ApiServerOptions options, ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        var api = await ApiServerHost.StartAsync(options, loggerFactory, ct: ct).ConfigureAwait(false);
+        var plane = new ControlPlane(api);
+        var client = new LocalApiClient(api.Storage, "berth-controller-manager");
+        var manager = new ControllerManager(
+        [
+            new GarbageCollector(client, loggerFactory.CreateLogger<GarbageCollector>()),
+            new NamespaceController(client, loggerFactory.CreateLogger<NamespaceController>()),
+            new ServiceAccountController(client, loggerFactory.CreateLogger<ServiceAccountController>()),
+        ], loggerFactory.CreateLogger<ControllerManager>());
+        plane._controllers = Task.Run(() => manager.RunAsync(plane._stop.Token), CancellationToken.None);
+        return plane;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _controllers.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await Api.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}
