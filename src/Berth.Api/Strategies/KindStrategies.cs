@@ -18,6 +18,15 @@ public sealed class KindStrategies
 
     public void Register(string group, string resource, IKindStrategy strategy) => _byResource[(group, resource)] = strategy;
 
-    public IKindStrategy For(ResourceInfo info) =>
-        _byResource.TryGetValue((info.Group, info.Resource), out var s) ? s : DefaultStrategy.Instance;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ResourceInfo, IKindStrategy> _custom = new();
+
+    public IKindStrategy For(ResourceInfo info)
+    {
+        if (info.ModelType is null)
+        {
+            // Custom resources: one strategy per served version, built from that version's schema.
+            return _custom.GetValue(info, i => new CustomResources.CustomResourceStrategy(i.CustomSchema));
+        }
+        return _byResource.TryGetValue((info.Group, info.Resource), out var s) ? s : DefaultStrategy.Instance;
+    }
 }
