@@ -126,6 +126,19 @@ internal static class GoFormat
         _ => TypeName(node),
     };
 
+    /// <summary>The JSON kind as Go's decoder names it in "json: cannot unmarshal X into Go value of type …".</summary>
+    public static string JsonKind(JsonNode node) => node switch
+    {
+        JsonObject => "object",
+        JsonArray => "array",
+        _ => node.AsValue().GetValueKind() switch
+        {
+            JsonValueKind.String => "string",
+            JsonValueKind.Number => "number",
+            _ => "bool",
+        },
+    };
+
     /// <summary>Go's <c>strconv.Quote</c>: double quotes, escapes for quotes, backslashes and control characters.</summary>
     public static string Quote(string s)
     {

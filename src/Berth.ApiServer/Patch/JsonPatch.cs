@@ -70,14 +70,14 @@ public static class JsonPatch
         }
         if (parsed is not JsonArray array)
         {
-            throw PatchErrors.BadRequest($"json: cannot unmarshal {GoJsonKind(parsed)} into Go value of type jsonpatch.Patch");
+            throw PatchErrors.BadRequest($"json: cannot unmarshal {GoFormat.JsonKind(parsed)} into Go value of type jsonpatch.Patch");
         }
         var ops = new List<JsonObject?>(array.Count);
         foreach (var item in array)
         {
             if (item is not null and not JsonObject)
             {
-                throw PatchErrors.BadRequest($"json: cannot unmarshal {GoJsonKind(item)} into Go value of type jsonpatch.Operation");
+                throw PatchErrors.BadRequest($"json: cannot unmarshal {GoFormat.JsonKind(item)} into Go value of type jsonpatch.Operation");
             }
             ops.Add((JsonObject?)item);
         }
@@ -87,19 +87,6 @@ public static class JsonPatch
         }
         return ops;
     }
-
-    // The JSON kind as Go's decoder names it in "cannot unmarshal X into …".
-    private static string GoJsonKind(JsonNode node) => node switch
-    {
-        JsonObject => "object",
-        JsonArray => "array",
-        _ => node.AsValue().GetValueKind() switch
-        {
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "number",
-            _ => "bool",
-        },
-    };
 
     private static JsonNode ApplyOne(JsonNode root, JsonObject? op, ref long copied)
     {
@@ -244,7 +231,7 @@ public static class JsonPatch
         }
         if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
         {
-            throw PatchErrors.Unprocessable($"{failure}: json: cannot unmarshal {GoJsonKind(node)} into Go value of type string");
+            throw PatchErrors.Unprocessable($"{failure}: json: cannot unmarshal {GoFormat.JsonKind(node)} into Go value of type string");
         }
         return v.GetValue<string>();
     }

@@ -58,7 +58,7 @@ public static class StrategicMergePatch
             null => Apply(original, new JsonObject(), schema),
             JsonObject o => Apply(original, o, schema),
             _ => throw PatchErrors.BadRequest(
-                $"json: cannot unmarshal {(parsed is JsonArray ? "array" : GoFormat.Kind(parsed) switch { "bool" => "bool", "string" => "string", _ => "number" })} into Go value of type map[string]interface {{}}"),
+                $"json: cannot unmarshal {GoFormat.JsonKind(parsed)} into Go value of type map[string]interface {{}}"),
         };
     }
 
@@ -255,6 +255,7 @@ public static class StrategicMergePatch
         }
 
         var regular = new List<JsonObject>(patch.Count);
+        HashSet<string>? deleted = null;
         var replace = false;
         foreach (var item in patch)
         {
@@ -271,7 +272,8 @@ public static class StrategicMergePatch
                     {
                         throw NoMergeKey(element, mergeKey);
                     }
-                    DeleteMatching(target, mergeKey, PatchJson.Key(keyValue));
+                    // All deletions happen before any merge, whatever their position (as in kube).
+                    (deleted ??= new HashSet<string>(StringComparer.Ordinal)).Add(PatchJson.Key(keyValue));
                     break;
                 case "replace":
                     replace = true;
@@ -283,6 +285,10 @@ public static class StrategicMergePatch
             }
         }
 
+        if (deleted is not null)
+        {
+            RemoveWhere(target, e => e is JsonObject o && o.TryGetPropertyValue(mergeKey, out var v) && deleted.Contains(PatchJson.Key(v)));
+        }
         if (replace)
         {
             // The list becomes the patch's own elements, in patch order.
@@ -372,14 +378,18 @@ public static class StrategicMergePatch
         return Reorder(target, keys, patchKeys, serverKeys);
     }
 
-    private static void DeleteMatching(JsonArray target, string mergeKey, string key)
+    // Removes in one pass: JsonArray.RemoveAt shifts the tail, so removing many items one by one is quadratic.
+    private static void RemoveWhere(JsonArray list, Func<JsonNode?, bool> remove)
     {
-        for (var i = target.Count - 1; i >= 0; i--)
+        var kept = list.Where(item => !remove(item)).ToList();
+        if (kept.Count == list.Count)
         {
-            if (target[i] is JsonObject o && o.TryGetPropertyValue(mergeKey, out var v) && PatchJson.Key(v) == key)
-            {
-                target.RemoveAt(i);
-            }
+            return;
+        }
+        list.Clear();
+        foreach (var item in kept)
+        {
+            list.Add(item);
         }
     }
 
@@ -631,13 +641,7 @@ public static class StrategicMergePatch
             return;
         }
         var gone = new HashSet<string>(remove.Select(PatchJson.Key), StringComparer.Ordinal);
-        for (var i = list.Count - 1; i >= 0; i--)
-        {
-            if (gone.Contains(PatchJson.Key(list[i])))
-            {
-                list.RemoveAt(i);
-            }
-        }
+        RemoveWhere(list, item => gone.Contains(PatchJson.Key(item)));
     }
 
     // kube's extractKey: "<prefix>/<field>", split at the first slash.

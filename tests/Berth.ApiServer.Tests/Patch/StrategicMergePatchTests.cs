@@ -274,6 +274,23 @@ public sealed class StrategicMergePatchTests
     }
 
     [Fact]
+    public void Apply_LargeKeyedListWithManyDeletions_CompletesQuickly()
+    {
+        // 20000 env vars, every other one deleted and the rest changed: linear work, not quadratic.
+        const int n = 20000;
+        var env = new JsonArray(Enumerable.Range(0, n).Select(i => (JsonNode)new JsonObject { ["name"] = "V" + i, ["value"] = "a" }).ToArray());
+        var original = new JsonObject { ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["env"] = env }) } };
+        var changes = new JsonArray(Enumerable.Range(0, n).Select(i => (JsonNode)(i % 2 == 0
+            ? new JsonObject { ["name"] = "V" + i, ["$patch"] = "delete" }
+            : new JsonObject { ["name"] = "V" + i, ["value"] = "b" })).ToArray());
+        var patch = new JsonObject { ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["env"] = changes }) } };
+        var result = StrategicMergePatch.Apply(original, patch, TypeSchema.For<V1Pod>());
+        var merged = At(result, "spec.containers.0.env")!.AsArray();
+        Assert.Equal(n / 2, merged.Count);
+        Assert.All(merged, e => Assert.Equal("b", (string)e!["value"]!));
+    }
+
+    [Fact]
     public void Apply_Inputs_AreNotModified()
     {
         var original = Obj(Deployment);
