@@ -82,11 +82,13 @@ public static class PatchMetadata
 
         Add<V1PodStatus>("podIPs", PatchMeta.MapList("ip"));
         Add<V1PodStatus>("hostIPs", new PatchMeta("merge", "ip", "atomic", null));
-        Add<V1PodStatus>("resourceClaimStatuses", PatchMeta.MapList("name"));
+        Add<V1PodStatus>("resourceClaimStatuses", new PatchMeta("merge,retainKeys", "name", "map", ["name"]));
+        Add<V1ContainerStatus>("volumeMounts", PatchMeta.MapList("mountPath"));
+        Add<V1ContainerStatus>("allocatedResourcesStatus", PatchMeta.MapList("name"));
 
         Add<V1NodeSpec>("podCIDRs", PatchMeta.Set);
         Add<V1NodeSpec>("taints", PatchMeta.Atomic);
-        Add<V1NodeStatus>("addresses", new PatchMeta("merge", "type", "atomic", null));
+        Add<V1NodeStatus>("addresses", PatchMeta.MapList("type"));
 
         Add<V1ServiceSpec>("ports", new PatchMeta("merge", "port", "map", ["port", "protocol"]));
         Add<V1ServiceSpec>("clusterIPs", PatchMeta.Atomic);
