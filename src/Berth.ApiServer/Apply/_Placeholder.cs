@@ -13,5 +13,5 @@ public static class FieldManager
 
     public static JsonObject Apply(JsonObject? live, JsonObject applied, string manager, bool force, string apiVersion,
         TypeSchema? schema, DateTime now, string? subresource = null) =>
-        (JsonObject)Berth.ApiServer.Patch.MergePatch.Merge(live ?? new JsonObject(), applied)!;
+        Berth.ApiServer.Patch.MergePatch.Apply(live ?? new JsonObject(), System.Text.Encoding.UTF8.GetBytes(applied.ToJsonString()));
 }
