@@ -38,6 +38,9 @@ public sealed record ResourceInfo
     /// <summary>For custom resources: this version's <c>additionalPrinterColumns</c>.</summary>
     public IReadOnlyList<k8s.Models.V1CustomResourceColumnDefinition>? PrinterColumns { get; init; }
 
+    /// <summary>For custom resources: the CRD's storage version, when it differs from this version objects are converted (conversion strategy None).</summary>
+    public string? StorageVersion { get; init; }
+
     /// <summary>For custom resources with a scale subresource: its paths.</summary>
     public k8s.Models.V1CustomResourceSubresourceScale? ScaleSubresource { get; init; }
 

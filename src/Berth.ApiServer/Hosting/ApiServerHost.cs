@@ -117,6 +117,9 @@ public sealed class ApiServerHost : IAsyncDisposable
         await File.WriteAllTextAsync(kubeconfigPath, pki.AdminKubeconfig(host.Url), ct).ConfigureAwait(false);
         File.SetUnixFileMode(kubeconfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         host._background.Add(host.CompactLoopAsync(loggerFactory.CreateLogger<ApiServerHost>()));
+        var crds = new CustomResources.CrdController(storage, loggerFactory.CreateLogger<CustomResources.CrdController>());
+        await crds.SyncAsync(ct).ConfigureAwait(false);
+        host._background.Add(crds.RunAsync(host._stop.Token));
         handler.Ready = true;
         host.StartupTime = clock.Elapsed;
         return host;

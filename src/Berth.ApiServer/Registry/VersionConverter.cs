@@ -17,13 +17,41 @@ public sealed class VersionConverter
     private const string BehaviorAnnotation = "autoscaling.alpha.kubernetes.io/behavior";
 
     /// <summary>Whether objects of <paramref name="info"/> are stored in another version.</summary>
-    public bool NeedsConversion(ResourceInfo info) => info.Group == "autoscaling" && info.Version == "v1";
+    public bool NeedsConversion(ResourceInfo info) =>
+        (info.Group == "autoscaling" && info.Version == "v1")
+        || (info.ModelType is null && info.StorageVersion is not null && info.StorageVersion != info.Version);
 
     /// <summary>The stored form of an object received in <paramref name="info"/>'s version.</summary>
-    public JsonObject ToStorage(ResourceInfo info, JsonObject obj) => NeedsConversion(info) ? HpaV1ToV2(obj) : obj;
+    public JsonObject ToStorage(ResourceInfo info, JsonObject obj)
+    {
+        if (!NeedsConversion(info))
+        {
+            return obj;
+        }
+        if (info.ModelType is null)
+        {
+            // CRD conversion strategy None: only apiVersion changes.
+            var copy = (JsonObject)obj.DeepClone();
+            copy["apiVersion"] = info.Group + "/" + info.StorageVersion;
+            return copy;
+        }
+        return HpaV1ToV2(obj);
+    }
 
     /// <summary>The object in <paramref name="info"/>'s version, from its stored form.</summary>
-    public JsonObject FromStorage(ResourceInfo info, JsonObject stored) => NeedsConversion(info) ? HpaV2ToV1(stored) : stored;
+    public JsonObject FromStorage(ResourceInfo info, JsonObject stored)
+    {
+        if (!NeedsConversion(info))
+        {
+            return stored;
+        }
+        if (info.ModelType is null)
+        {
+            stored["apiVersion"] = info.ApiVersion;
+            return stored;
+        }
+        return HpaV2ToV1(stored);
+    }
 
     private static JsonObject HpaV2ToV1(JsonObject v2)
     {
@@ -243,5 +271,5 @@ public sealed class VersionConverter
 
     /// <summary>Converts JSON bytes of a stored object for a response in <paramref name="info"/>'s version.</summary>
     public byte[] ConvertBytes(ResourceInfo info, byte[] storedJson) =>
-        NeedsConversion(info) ? KubeJson.ToBytes(HpaV2ToV1(KubeJson.ParseObject(storedJson))) : storedJson;
+        NeedsConversion(info) ? KubeJson.ToBytes(FromStorage(info, KubeJson.ParseObject(storedJson))) : storedJson;
 }
