@@ -48,8 +48,9 @@ public static class BodyDecoder
             {
                 case "application/json":
                 case "":
+                    var before = duplicates.Count;
                     FindDuplicates(body, duplicates);
-                    return ParseJsonObject(body, info);
+                    return duplicates.Count > before ? ParseLastWins(body, info) : ParseJsonObject(body, info);
                 case "application/yaml":
                 case "application/x-yaml":
                 case "text/yaml":
@@ -86,6 +87,45 @@ public static class BodyDecoder
         {
             // Duplicate property names surface as ArgumentException from JsonObject.
             throw CannotHandle(info, "json: " + e.Message);
+        }
+    }
+
+    /// <summary>Parses JSON that repeats property names, keeping the last value of each (as Go's decoder does).</summary>
+    private static JsonObject ParseLastWins(byte[] body, ResourceInfo info)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            return FromElement(doc.RootElement) as JsonObject ?? throw CannotHandle(info, "the body is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw CannotHandle(info, "json: " + e.Message);
+        }
+    }
+
+    private static JsonNode? FromElement(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var obj = new JsonObject();
+                foreach (var p in e.EnumerateObject())
+                {
+                    obj[p.Name] = FromElement(p.Value);
+                }
+                return obj;
+            case JsonValueKind.Array:
+                var arr = new JsonArray();
+                foreach (var item in e.EnumerateArray())
+                {
+                    arr.Add(FromElement(item));
+                }
+                return arr;
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return JsonValue.Create(e.Clone());
         }
     }
 
