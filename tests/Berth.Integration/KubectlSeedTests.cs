@@ -1,0 +1,111 @@
+using k8s;
+using k8s.Models;
+
+namespace Berth.Integration;
+
+/// <summary>The seed manifests, applied with every kubectl of the matrix: created, configured, unchanged.</summary>
+public sealed class KubectlSeedTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    public static TheoryData<string> Versions => new(Kubectl.MatrixVersions);
+
+    private static IEnumerable<string> SeedFiles => Directory.GetFiles(Path.Combine(BerthServer.SeedDirectory, "kubernetes"), "*.yaml").Order();
+
+    /// <summary>The same objects with one more label on each: what a user's edited copy looks like.</summary>
+    private static string Modified(string file)
+    {
+        var objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(file));
+        foreach (var o in objects)
+        {
+            if (o is IMetadata<V1ObjectMeta> m)
+            {
+                m.Metadata.Labels ??= new Dictionary<string, string>();
+                m.Metadata.Labels["berth.dev/edited"] = "true";
+            }
+        }
+        return KubernetesYaml.SerializeAll(objects);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task ApplySeeds_CreatedThenConfiguredThenUnchanged(string version)
+    {
+        var k = fx.Kubectl.WithVersion(version);
+        foreach (var file in SeedFiles)
+        {
+            var ns = await fx.NamespaceAsync("seed-" + version.Replace(".", "", StringComparison.Ordinal));
+            var created = await k.RunAsync("apply", "-f", file, "-n", ns);
+            Assert.True(created.ExitCode == 0, $"{Path.GetFileName(file)}: {created.Output}");
+            Assert.DoesNotContain("configured", created.Stdout);
+            Assert.Contains("created", created.Stdout);
+
+            var configured = await k.ApplyAsync(Modified(file), "-n", ns);
+            Assert.True(configured.ExitCode == 0, $"{Path.GetFileName(file)} (modified): {configured.Output}");
+            foreach (var line in configured.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Assert.EndsWith(" configured", line.Trim());
+            }
+
+            var unchanged = await k.ApplyAsync(Modified(file), "-n", ns);
+            Assert.True(unchanged.ExitCode == 0, $"{Path.GetFileName(file)} (again): {unchanged.Output}");
+            foreach (var line in unchanged.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Assert.EndsWith(" unchanged", line.Trim());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ApplyServerSide_Seeds_AreAppliedAndOwnedByKubectl()
+    {
+        foreach (var file in SeedFiles)
+        {
+            var ns = await fx.NamespaceAsync("ssa");
+            var first = await fx.Kubectl.RunAsync("apply", "--server-side", "-f", file, "-n", ns);
+            Assert.True(first.ExitCode == 0, $"{Path.GetFileName(file)}: {first.Output}");
+            Assert.Contains("serverside-applied", first.Stdout);
+            var again = await fx.Kubectl.RunAsync("apply", "--server-side", "-f", file, "-n", ns);
+            Assert.True(again.ExitCode == 0, $"{Path.GetFileName(file)} (again): {again.Output}");
+        }
+        var ns2 = await fx.NamespaceAsync("ssa-owner");
+        (await fx.Kubectl.RunAsync("apply", "--server-side", "-f", Path.Combine(BerthServer.SeedDirectory, "kubernetes", "deployment.yaml"), "-n", ns2)).Ok();
+        var managers = (await fx.Kubectl.RunAsync("get", "deploy", "myapp", "-n", ns2, "--show-managed-fields", "-o",
+            "jsonpath={.metadata.managedFields[*].manager}:{.metadata.managedFields[*].operation}")).Ok();
+        Assert.Contains("kubectl", managers.Stdout);
+        Assert.Contains("Apply", managers.Stdout);
+    }
+
+    [Fact]
+    public async Task Crds_InstallThenMonitoringAndIstioSeedsApply()
+    {
+        var crds = Path.Combine(BerthServer.SeedDirectory, "..", "crds");
+        (await fx.Kubectl.RunAsync("apply", "-f", crds)).Ok();
+        (await fx.Kubectl.RunAsync("wait", "--for", "condition=Established", "--timeout", "30s",
+            "crd/prometheusrules.monitoring.coreos.com", "crd/virtualservices.networking.istio.io", "crd/destinationrules.networking.istio.io",
+            "crd/prometheuses.monitoring.coreos.com", "crd/servicemonitors.monitoring.coreos.com", "crd/alertmanagers.monitoring.coreos.com")).Ok();
+        var ns = await fx.NamespaceAsync("crs");
+        foreach (var dir in new[] { "monitoring", "istio" })
+        {
+            var r = await fx.Kubectl.RunAsync("apply", "-f", Path.Combine(BerthServer.SeedDirectory, dir), "-n", ns);
+            Assert.True(r.ExitCode == 0, r.Output);
+            Assert.Contains("created", r.Stdout);
+        }
+        var rules = (await fx.Kubectl.RunAsync("get", "prometheusrules", "-n", ns, "-o", "name")).Ok();
+        Assert.Contains("prometheusrule.monitoring.coreos.com/myapp-alerts", rules.Stdout);
+        Assert.Contains("prometheusrule.monitoring.coreos.com/myapp-rules", rules.Stdout);
+        var vs = (await fx.Kubectl.RunAsync("get", "vs", "myapp", "-n", ns)).Ok();
+        Assert.Matches(@"NAME\s+GATEWAYS\s+HOSTS\s+AGE", vs.Stdout);
+        Assert.Contains("myapp.example.com", vs.Stdout);
+        var dr = (await fx.Kubectl.RunAsync("get", "destinationrules.v1alpha3.networking.istio.io", "myapp", "-n", ns, "-o", "jsonpath={.apiVersion} {.spec.trafficPolicy.loadBalancer.simple}")).Ok();
+        Assert.Equal("networking.istio.io/v1alpha3 LEAST_CONN", dr.Stdout);
+        var invalid = await fx.Kubectl.ApplyAsync("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata:
+              name: nohost
+            spec:
+              trafficPolicy: {}
+            """, "-n", ns);
+        Assert.NotEqual(0, invalid.ExitCode);
+        Assert.Contains("spec.host: Required value", invalid.Output);
+    }
+}
