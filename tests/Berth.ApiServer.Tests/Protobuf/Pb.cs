@@ -30,6 +30,13 @@ internal sealed class Pb
         return this;
     }
 
+    /// <summary>Appends bytes as they are, to build malformed input.</summary>
+    public Pb Append(params byte[] bytes)
+    {
+        _bytes.AddRange(bytes);
+        return this;
+    }
+
     public Pb Int(int field, long value) => Tag(field, 0).Raw(unchecked((ulong)value));
 
     public Pb Bool(int field, bool value) => Int(field, value ? 1 : 0);
