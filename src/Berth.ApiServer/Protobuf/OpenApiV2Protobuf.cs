@@ -17,7 +17,15 @@ namespace Berth.ApiServer.Protobuf;
 /// </remarks>
 public static class OpenApiV2Protobuf
 {
+    /// <summary>The media type kubectl 1.27–1.28 sends in Accept.</summary>
     public const string MediaType = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+    /// <summary>
+    /// The Content-Type to answer with, as kube-apiserver does: client-go parses the response Content-Type with Go's
+    /// <c>mime.ParseMediaType</c>, which rejects the '@' of <see cref="MediaType"/> ("mime: unexpected content after
+    /// media subtype"). Newer clients also send this form in Accept, so accept both.
+    /// </summary>
+    public const string ContentType = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     /// <summary>Encodes <paramref name="swagger"/>. Fields of the wrong JSON type are left out rather than rejected.</summary>
     public static byte[] Encode(JsonObject swagger)
