@@ -128,8 +128,10 @@ public static class KubernetesProtobuf
             (_, _, "DeleteOptions") => typeof(V1DeleteOptions),
             ("autoscaling", "v1", "Scale") => typeof(V1Scale),
             ("policy", "v1" or "v1beta1", "Eviction") => typeof(V1Eviction),
-            _ => registry.FindKind(group, version, kind)?.ModelType
-                ?? throw StatusException.BadRequest($"no kind \"{kind}\" is registered for version \"{apiVersion}\""),
+            _ => registry.FindKind(group, version, kind) is { } info
+                ? info.ModelType ?? throw StatusException.BadRequest(
+                    $"{kind}.{group} is a custom resource: custom resources have no protobuf encoding, send application/json")
+                : throw StatusException.BadRequest($"no kind \"{kind}\" is registered for version \"{apiVersion}\""),
         };
         return MessagePlan.For(modelType)
             ?? throw StatusException.BadRequest($"{kind} in version \"{apiVersion}\" has no protobuf encoding; send it as application/json");

@@ -326,6 +326,22 @@ public sealed class KubernetesProtobufTests
     }
 
     [Fact]
+    public void Decode_CustomResourceKind_ThrowsBadRequest()
+    {
+        var registry = new KindRegistry();
+        registry.SetCustomResources([new ResourceInfo
+        {
+            Group = "example.com", Version = "v1", Resource = "widgets", Kind = "Widget", Namespaced = true,
+        }]);
+
+        var e = Assert.Throws<StatusException>(() =>
+            KubernetesProtobuf.Decode(Pb.Envelope("example.com/v1", "Widget", new Pb().Msg(1, Pb.Meta("w"))), registry));
+
+        Assert.Equal(400, e.Code);
+        Assert.Contains("custom resource", e.Message);
+    }
+
+    [Fact]
     public void Decode_OverDeepNesting_ThrowsBadRequest()
     {
         // JSONSchemaProps.not (field 28) nested 1000 deep.
