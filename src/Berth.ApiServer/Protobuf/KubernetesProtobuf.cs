@@ -291,52 +291,52 @@ public static class KubernetesProtobuf
             switch (f.Codec)
             {
                 case FieldCodec.Int32:
-                {
-                    // Go truncates an out-of-range varint to the field's width; so do we.
-                    var v = unchecked((int)r.ReadVarint());
-                    zero = v == 0;
-                    return JsonValue.Create(v);
-                }
-                case FieldCodec.Int64:
-                {
-                    var v = unchecked((long)r.ReadVarint());
-                    zero = v == 0;
-                    return JsonValue.Create(v);
-                }
-                case FieldCodec.Bool:
-                {
-                    var v = r.ReadVarint() != 0;
-                    zero = !v;
-                    return JsonValue.Create(v);
-                }
-                case FieldCodec.Double:
-                {
-                    var v = BitConverter.UInt64BitsToDouble(r.ReadFixed64());
-                    if (!double.IsFinite(v))
                     {
-                        throw ProtoReader.Malformed($"field {plan.ModelType.Name}.{f.JsonName} is not a finite number");
+                        // Go truncates an out-of-range varint to the field's width; so do we.
+                        var v = unchecked((int)r.ReadVarint());
+                        zero = v == 0;
+                        return JsonValue.Create(v);
                     }
-                    zero = v == 0;
-                    return JsonValue.Create(v);
-                }
+                case FieldCodec.Int64:
+                    {
+                        var v = unchecked((long)r.ReadVarint());
+                        zero = v == 0;
+                        return JsonValue.Create(v);
+                    }
+                case FieldCodec.Bool:
+                    {
+                        var v = r.ReadVarint() != 0;
+                        zero = !v;
+                        return JsonValue.Create(v);
+                    }
+                case FieldCodec.Double:
+                    {
+                        var v = BitConverter.UInt64BitsToDouble(r.ReadFixed64());
+                        if (!double.IsFinite(v))
+                        {
+                            throw ProtoReader.Malformed($"field {plan.ModelType.Name}.{f.JsonName} is not a finite number");
+                        }
+                        zero = v == 0;
+                        return JsonValue.Create(v);
+                    }
                 case FieldCodec.String:
-                {
-                    var bytes = r.ReadBytes();
-                    zero = bytes.IsEmpty;
-                    return JsonValue.Create(Utf8(bytes));
-                }
+                    {
+                        var bytes = r.ReadBytes();
+                        zero = bytes.IsEmpty;
+                        return JsonValue.Create(Utf8(bytes));
+                    }
                 case FieldCodec.Bytes:
-                {
-                    var bytes = r.ReadBytes();
-                    zero = bytes.IsEmpty;
-                    return JsonValue.Create(Convert.ToBase64String(bytes));
-                }
+                    {
+                        var bytes = r.ReadBytes();
+                        zero = bytes.IsEmpty;
+                        return JsonValue.Create(Convert.ToBase64String(bytes));
+                    }
                 case FieldCodec.Message:
-                {
-                    var obj = new JsonObject();
-                    Message(r.ReadBytes(), f.Message!, obj, depth + 1);
-                    return obj;
-                }
+                    {
+                        var obj = new JsonObject();
+                        Message(r.ReadBytes(), f.Message!, obj, depth + 1);
+                        return obj;
+                    }
                 case FieldCodec.Quantity:
                     return Quantity(r.ReadBytes());
                 case FieldCodec.IntOrString:
