@@ -35,7 +35,7 @@ public sealed class KubectlBasicsTests(ServerFixture fx)
     public async Task Version_ReportsKubernetes133Server(string version)
     {
         var r = (await fx.Kubectl.WithVersion(version).RunAsync("version")).Ok();
-        Assert.Contains("Server Version: v1.33.0+berth", r.Stdout);
+        Assert.Contains("v1.33.0+berth", r.Stdout);
     }
 
     [Theory]

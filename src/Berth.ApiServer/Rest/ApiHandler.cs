@@ -138,7 +138,7 @@ public sealed partial class ApiHandler
             {
                 // kube answers with ".v1.0" where clients ask with "@v1.0": Go's mime parser rejects the '@'.
                 await ResponseWriter.WriteBytesAsync(ctx, 200, OpenApiV2Protobuf.Encode(_openApi.GetV2Document()),
-                    "application/com.github.proto-openapi.spec.v2.v1.0+protobuf").ConfigureAwait(false);
+                    OpenApiV2Protobuf.ContentType).ConfigureAwait(false);
             }
             else
             {
