@@ -1,4 +1,3 @@
-using k8s;
 using k8s.Models;
 
 namespace Berth.Integration;
@@ -10,19 +9,41 @@ public sealed class KubectlSeedTests(ServerFixture fx) : IClassFixture<ServerFix
 
     private static IEnumerable<string> SeedFiles => Directory.GetFiles(Path.Combine(BerthServer.SeedDirectory, "kubernetes"), "*.yaml").Order();
 
-    /// <summary>The same objects with one more label on each: what a user's edited copy looks like.</summary>
+    /// <summary>
+    /// The same manifests with one more label on each object: what a user's edited copy looks like.
+    /// Quantities are written in Kubernetes' canonical form ("1000m" becomes "1"), because the server
+    /// stores them canonically and kubectl, like against Kubernetes, re-sends a non-canonical value on
+    /// every apply ("configured" instead of "unchanged").
+    /// </summary>
     private static string Modified(string file)
     {
-        var objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(file));
-        foreach (var o in objects)
+        var docs = File.ReadAllText(file).Split("\n---\n");
+        for (var d = 0; d < docs.Length; d++)
         {
-            if (o is IMetadata<V1ObjectMeta> m)
+            var lines = docs[d].Split('\n').ToList();
+            var meta = lines.FindIndex(l => l == "metadata:");
+            var labels = lines.FindIndex(meta + 1, l => l == "  labels:");
+            var end = lines.FindIndex(meta + 1, l => l.Length > 0 && !l.StartsWith(' '));
+            if (labels > meta && (end < 0 || labels < end))
             {
-                m.Metadata.Labels ??= new Dictionary<string, string>();
-                m.Metadata.Labels["berth.dev/edited"] = "true";
+                lines.Insert(labels + 1, "    berth.dev/edited: \"true\"");
             }
+            else
+            {
+                lines.Insert(meta + 1, "  labels:");
+                lines.Insert(meta + 2, "    berth.dev/edited: \"true\"");
+            }
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var m = System.Text.RegularExpressions.Regex.Match(lines[i], "^(\\s*(?:cpu|memory|averageValue|requests\\.\\S+|limits\\.\\S+|storage): )\"?([0-9.]+[a-zA-Z]*)\"?$");
+                if (m.Success)
+                {
+                    lines[i] = m.Groups[1].Value + "\"" + new ResourceQuantity(m.Groups[2].Value).ToString() + "\"";
+                }
+            }
+            docs[d] = string.Join('\n', lines);
         }
-        return KubernetesYaml.SerializeAll(objects);
+        return string.Join("\n---\n", docs);
     }
 
     [Theory]
