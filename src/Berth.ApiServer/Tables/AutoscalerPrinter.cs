@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 
 namespace Berth.ApiServer.Tables;
 
@@ -26,56 +25,56 @@ internal static class AutoscalerPrinter
         ], Cells);
     }
 
-    private static object?[] Cells(JsonObject obj, PrintContext ctx)
+    private static object?[] Cells(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
-        var target = Fields.Obj(spec, "scaleTargetRef");
-        var min = Fields.Long(spec, "minReplicas");
+        var spec = obj["spec"];
+        var status = obj["status"];
+        var target = spec["scaleTargetRef"];
         return
         [
-            Fields.Name(obj),
-            Fields.S(target, "kind") + "/" + Fields.S(target, "name"),
+            PrintContext.Name(obj),
+            target["kind"].S + "/" + target["name"].S,
             Targets(spec, status),
-            min is { } m ? Formats.Int(m) : "<unset>",
-            Fields.L(spec, "maxReplicas"),
-            Fields.L(status, "currentReplicas"),
+            spec["minReplicas"].Long is { } m ? Formats.Int(m) : "<unset>",
+            spec["maxReplicas"].L,
+            status["currentReplicas"].L,
             ctx.Age(obj),
         ];
     }
 
     /// <summary>kube's <c>formatHPAMetrics</c>: at most two targets, then <c>+ N more...</c>.</summary>
-    public static string Targets(JsonObject? spec, JsonObject? status)
+    public static string Targets(JsonView spec, JsonView status)
     {
-        if (Fields.Arr(spec, "metrics") is not { } specs)
+        var specs = spec["metrics"];
+        if (!specs.IsArray)
         {
             // autoscaling/v1 has one CPU target, which kube converts to a Resource metric.
-            if (Fields.Long(spec, "targetCPUUtilizationPercentage") is not { } cpuTarget)
+            if (spec["targetCPUUtilizationPercentage"].Long is not { } cpuTarget)
             {
                 return Formats.None;
             }
-            var current = Fields.Long(status, "currentCPUUtilizationPercentage") is { } c ? Percent(c) : Unknown;
+            var current = status["currentCPUUtilizationPercentage"].Long is { } c ? Percent(c) : Unknown;
             return "cpu: " + current + "/" + Percent(cpuTarget);
         }
-        if (specs.Count == 0)
+        if (specs.Length == 0)
         {
             return Formats.None;
         }
 
         const int max = 2;
-        var statuses = Fields.Arr(status, "currentMetrics");
-        var list = new List<string>(specs.Count);
-        for (var i = 0; i < specs.Count; i++)
+        var statuses = status["currentMetrics"];
+        var list = new List<string>(specs.Length);
+        for (var i = 0; i < specs.Length; i++)
         {
-            var metric = specs[i] as JsonObject;
-            var current = statuses is not null && i < statuses.Count ? statuses[i] as JsonObject : null;
-            list.Add(Fields.S(metric, "type") switch
+            var metric = specs[i];
+            var current = statuses[i];
+            list.Add(metric["type"].S switch
             {
-                "External" => ValueTarget(Fields.Obj(metric, "external"), Fields.Obj(current, "external")),
-                "Object" => ValueTarget(Fields.Obj(metric, "object"), Fields.Obj(current, "object")),
-                "Pods" => PodsTarget(Fields.Obj(metric, "pods"), Fields.Obj(current, "pods")),
-                "Resource" => ResourceTarget(Fields.Obj(metric, "resource"), Fields.Obj(current, "resource")),
-                "ContainerResource" => ResourceTarget(Fields.Obj(metric, "containerResource"), Fields.Obj(current, "containerResource")),
+                "External" => ValueTarget(metric["external"], current["external"]),
+                "Object" => ValueTarget(metric["object"], current["object"]),
+                "Pods" => PodsTarget(metric["pods"], current["pods"]),
+                "Resource" => ResourceTarget(metric["resource"], current["resource"]),
+                "ContainerResource" => ResourceTarget(metric["containerResource"], current["containerResource"]),
                 _ => "<unknown type>",
             });
         }
@@ -89,38 +88,37 @@ internal static class AutoscalerPrinter
     }
 
     /// <summary>External and Object metrics: <c>current/target (avg)</c> for average values, else <c>current/target</c>.</summary>
-    private static string ValueTarget(JsonObject? source, JsonObject? current)
+    private static string ValueTarget(JsonView source, JsonView current)
     {
-        var target = Fields.Obj(source, "target");
-        var currentValues = Fields.Obj(current, "current");
-        if (target?["averageValue"] is { } average)
+        var target = source["target"];
+        var now = current["current"];
+        if (target["averageValue"].Exists)
         {
-            var now = current is not null && currentValues?["averageValue"] is { } cur ? Formats.Quantity(cur) : Unknown;
-            return now + "/" + Formats.Quantity(average) + " (avg)";
+            var value = current.Exists && now["averageValue"].Exists ? Formats.Quantity(now["averageValue"]) : Unknown;
+            return value + "/" + Formats.Quantity(target["averageValue"]) + " (avg)";
         }
-        var value = current is not null ? Formats.Quantity(currentValues?["value"]) : Unknown;
-        return value + "/" + Formats.Quantity(target?["value"]);
+        return (current.Exists ? Formats.Quantity(now["value"]) : Unknown) + "/" + Formats.Quantity(target["value"]);
     }
 
-    private static string PodsTarget(JsonObject? source, JsonObject? current)
+    private static string PodsTarget(JsonView source, JsonView current)
     {
-        var now = current is not null ? Formats.Quantity(Fields.Obj(current, "current")?["averageValue"]) : Unknown;
-        return now + "/" + Formats.Quantity(Fields.Obj(source, "target")?["averageValue"]);
+        var now = current.Exists ? Formats.Quantity(current["current"]["averageValue"]) : Unknown;
+        return now + "/" + Formats.Quantity(source["target"]["averageValue"]);
     }
 
     /// <summary>Resource and ContainerResource metrics: <c>cpu: 45%/70%</c>, or <c>memory: 100Mi/200Mi</c> for average values.</summary>
-    private static string ResourceTarget(JsonObject? source, JsonObject? current)
+    private static string ResourceTarget(JsonView source, JsonView current)
     {
-        var name = Fields.S(source, "name");
-        var target = Fields.Obj(source, "target");
-        var currentValues = Fields.Obj(current, "current");
-        if (target?["averageValue"] is { } average)
+        var name = source["name"].S;
+        var target = source["target"];
+        var now = current["current"];
+        if (target["averageValue"].Exists)
         {
-            var now = current is not null ? Formats.Quantity(currentValues?["averageValue"]) : Unknown;
-            return name + ": " + now + "/" + Formats.Quantity(average);
+            var value = current.Exists ? Formats.Quantity(now["averageValue"]) : Unknown;
+            return name + ": " + value + "/" + Formats.Quantity(target["averageValue"]);
         }
-        var utilization = current is not null && Fields.Long(currentValues, "averageUtilization") is { } u ? Percent(u) : Unknown;
-        var goal = Fields.Long(target, "averageUtilization") is { } t ? Percent(t) : "<auto>";
+        var utilization = current.Exists && now["averageUtilization"].Long is { } u ? Percent(u) : Unknown;
+        var goal = target["averageUtilization"].Long is { } t ? Percent(t) : "<auto>";
         return name + ": " + utilization + "/" + goal;
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Berth.ApiServer.Tables;
 
 /// <summary>Nodes, Namespaces, Events (core and events.k8s.io), Leases and PriorityClasses, as kube's printers show them.</summary>
@@ -30,7 +28,7 @@ internal static class ClusterPrinters
             Columns.Name,
             Columns.Str("Status", "The status of the namespace"),
             Columns.Age,
-        ], (obj, ctx) => [Fields.Name(obj), Fields.S(Fields.Obj(obj, "status"), "phase"), ctx.Age(obj)]);
+        ], (obj, ctx) => [PrintContext.Name(obj), obj["status"]["phase"].S, ctx.Age(obj)]);
 
         // kube serves events.k8s.io/v1 Events from the core Event storage, with the core printer.
         IReadOnlyList<TableColumnDefinition> eventColumns =
@@ -54,7 +52,7 @@ internal static class ClusterPrinters
             Columns.Name,
             Columns.Str("Holder", ColumnDescriptions.LeaseHolder),
             Columns.Age,
-        ], (obj, ctx) => [Fields.Name(obj), Fields.S(Fields.Obj(obj, "spec"), "holderIdentity"), ctx.Age(obj)]);
+        ], (obj, ctx) => [PrintContext.Name(obj), obj["spec"]["holderIdentity"].S, ctx.Age(obj)]);
 
         printers[("scheduling.k8s.io", "PriorityClass")] = new(
         [
@@ -66,85 +64,74 @@ internal static class ClusterPrinters
             Columns.Str("PreemptionPolicy", ColumnDescriptions.PreemptionPolicy),
         ], (obj, ctx) =>
         [
-            Fields.Name(obj),
-            Fields.L(obj, "value"),
-            Fields.Bool(obj, "globalDefault") ?? false,
+            PrintContext.Name(obj),
+            obj["value"].L,
+            obj["globalDefault"].Bool ?? false,
             ctx.Age(obj),
-            Fields.S(obj, "preemptionPolicy"),
+            obj["preemptionPolicy"].S,
         ]);
     }
 
-    private static object?[] Node(JsonObject obj, PrintContext ctx)
+    private static object?[] Node(JsonView obj, PrintContext ctx)
     {
-        var metadata = Fields.Obj(obj, "metadata");
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
-        var info = Fields.Obj(status, "nodeInfo");
+        var status = obj["status"];
+        var info = status["nodeInfo"];
 
         // Only the Ready condition is shown; the last one of that type wins, as kube builds a map of them.
         string? ready = null;
-        if (Fields.Arr(status, "conditions") is { } conditions)
+        foreach (var cond in Formats.Items(status["conditions"]))
         {
-            foreach (var c in conditions)
+            if (cond["type"].Is("Ready"))
             {
-                if (c is JsonObject cond && Fields.Str(cond, "type") == "Ready")
-                {
-                    ready = Fields.Str(cond, "status") == "True" ? "Ready" : "NotReady";
-                }
+                ready = cond["status"].Is("True") ? "Ready" : "NotReady";
             }
         }
         var nodeStatus = ready ?? "Unknown";
-        if (Fields.Bool(spec, "unschedulable") == true)
+        if (obj["spec"]["unschedulable"].Bool == true)
         {
             nodeStatus += ",SchedulingDisabled";
         }
 
         var roles = new SortedSet<string>(StringComparer.Ordinal);
-        if (Fields.Obj(metadata, "labels") is { } labels)
+        foreach (var (key, value) in obj["metadata"]["labels"].Properties())
         {
-            foreach (var (key, value) in labels)
+            if (key.StartsWith(NodeRolePrefix, StringComparison.Ordinal))
             {
-                if (key.StartsWith(NodeRolePrefix, StringComparison.Ordinal))
+                if (key.Length > NodeRolePrefix.Length)
                 {
-                    if (key.Length > NodeRolePrefix.Length)
-                    {
-                        roles.Add(key[NodeRolePrefix.Length..]);
-                    }
+                    roles.Add(key[NodeRolePrefix.Length..]);
                 }
-                else if (key == NodeRoleLabel && Fields.Str(value) is { Length: > 0 } role)
-                {
-                    roles.Add(role);
-                }
+            }
+            else if (key == NodeRoleLabel && value.Str is { Length: > 0 } role)
+            {
+                roles.Add(role);
             }
         }
 
         return
         [
-            Fields.Name(obj),
+            PrintContext.Name(obj),
             nodeStatus,
             roles.Count == 0 ? Formats.None : string.Join(",", roles),
             ctx.Age(obj),
-            Fields.S(info, "kubeletVersion"),
+            info["kubeletVersion"].S,
             NodeAddress(status, "InternalIP"),
             NodeAddress(status, "ExternalIP"),
-            OrUnknown(Fields.S(info, "osImage")),
-            OrUnknown(Fields.S(info, "kernelVersion")),
-            OrUnknown(Fields.S(info, "containerRuntimeVersion")),
+            OrUnknown(info["osImage"].S),
+            OrUnknown(info["kernelVersion"].S),
+            OrUnknown(info["containerRuntimeVersion"].S),
         ];
     }
 
     private static string OrUnknown(string s) => s.Length == 0 ? "<unknown>" : s;
 
-    private static string NodeAddress(JsonObject? status, string type)
+    private static string NodeAddress(JsonView status, string type)
     {
-        if (Fields.Arr(status, "addresses") is { } addresses)
+        foreach (var address in Formats.Items(status["addresses"]))
         {
-            foreach (var a in addresses)
+            if (address["type"].Is(type))
             {
-                if (a is JsonObject address && Fields.Str(address, "type") == type)
-                {
-                    return Fields.S(address, "address");
-                }
+                return address["address"].S;
             }
         }
         return Formats.None;
@@ -154,23 +141,24 @@ internal static class ClusterPrinters
     /// kube's <c>printEvent</c> (wide). For events.k8s.io/v1 objects the fields are read under their v1 names
     /// (<c>regarding</c>, <c>note</c>, <c>deprecatedCount</c>…), as kube converts them to the internal Event first.
     /// </summary>
-    private static object?[] Event(JsonObject obj, PrintContext ctx, bool eventsV1)
+    private static object?[] Event(JsonView obj, PrintContext ctx, bool eventsV1)
     {
-        var involved = Fields.Obj(obj, eventsV1 ? "regarding" : "involvedObject");
-        var source = Fields.Obj(obj, eventsV1 ? "deprecatedSource" : "source");
-        var message = Fields.S(obj, eventsV1 ? "note" : "message");
-        var firstTimestamp = Fields.Time(obj, eventsV1 ? "deprecatedFirstTimestamp" : "firstTimestamp");
-        var lastTimestamp = Fields.Time(obj, eventsV1 ? "deprecatedLastTimestamp" : "lastTimestamp");
-        var count = Fields.L(obj, eventsV1 ? "deprecatedCount" : "count");
-        var reportingController = Fields.S(obj, eventsV1 ? "reportingController" : "reportingComponent");
-        var reportingInstance = Fields.S(obj, "reportingInstance");
+        var involved = obj[eventsV1 ? "regarding" : "involvedObject"];
+        var source = obj[eventsV1 ? "deprecatedSource" : "source"];
+        var message = obj[eventsV1 ? "note" : "message"].S;
+        var firstTimestamp = obj[eventsV1 ? "deprecatedFirstTimestamp" : "firstTimestamp"].Time;
+        var lastTimestamp = obj[eventsV1 ? "deprecatedLastTimestamp" : "lastTimestamp"].Time;
+        var count = obj[eventsV1 ? "deprecatedCount" : "count"].L;
+        var reportingController = obj[eventsV1 ? "reportingController" : "reportingComponent"].S;
+        var reportingInstance = obj["reportingInstance"].S;
 
-        var first = firstTimestamp is null ? ctx.Since(Fields.Time(obj, "eventTime")) : ctx.Since(firstTimestamp);
+        var first = firstTimestamp is null ? ctx.Since(obj["eventTime"].Time) : ctx.Since(firstTimestamp);
         var last = lastTimestamp is null ? first : ctx.Since(lastTimestamp);
-        if (Fields.Obj(obj, "series") is { } series)
+        var series = obj["series"];
+        if (series.IsObject)
         {
-            last = ctx.Since(Fields.Time(series, "lastObservedTime"));
-            count = Fields.L(series, "count");
+            last = ctx.Since(series["lastObservedTime"].Time);
+            count = series["count"].L;
         }
         else if (count == 0)
         {
@@ -178,26 +166,26 @@ internal static class ClusterPrinters
             count = 1;
         }
 
-        var kind = Fields.S(involved, "kind").ToLowerInvariant();
-        var name = Fields.S(involved, "name");
+        var kind = involved["kind"].S.ToLowerInvariant();
+        var name = involved["name"].S;
         var target = name.Length > 0 ? kind + "/" + name : kind;
 
-        var component = FirstNonEmpty(Fields.S(source, "component"), reportingController);
-        var host = FirstNonEmpty(Fields.S(source, "host"), reportingInstance);
+        var component = FirstNonEmpty(source["component"].S, reportingController);
+        var host = FirstNonEmpty(source["host"].S, reportingInstance);
         var sourceText = host.Length == 0 ? component : component + ", " + host;
 
         return
         [
             last,
-            Fields.S(obj, "type"),
-            Fields.S(obj, "reason"),
+            obj["type"].S,
+            obj["reason"].S,
             target,
-            Fields.S(involved, "fieldPath"),
+            involved["fieldPath"].S,
             sourceText,
             message.Trim(),
             first,
             count,
-            Fields.Name(obj),
+            PrintContext.Name(obj),
         ];
     }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Berth.ApiServer.Tables;
 
@@ -19,7 +18,7 @@ internal static class ConfigPrinters
             Columns.Name,
             Columns.Str("Data", ColumnDescriptions.ConfigMapData),
             Columns.Age,
-        ], (obj, ctx) => [Fields.Name(obj), (long)(Fields.Count(obj, "data") + Fields.Count(obj, "binaryData")), ctx.Age(obj)]);
+        ], (obj, ctx) => [PrintContext.Name(obj), (long)(obj["data"].Length + obj["binaryData"].Length), ctx.Age(obj)]);
 
         printers[("", "Secret")] = new(
         [
@@ -27,14 +26,14 @@ internal static class ConfigPrinters
             Columns.Str("Type", ColumnDescriptions.SecretType),
             Columns.Str("Data", ColumnDescriptions.SecretData),
             Columns.Age,
-        ], (obj, ctx) => [Fields.Name(obj), Fields.Str(obj, "type") ?? "Opaque", (long)Fields.Count(obj, "data"), ctx.Age(obj)]);
+        ], (obj, ctx) => [PrintContext.Name(obj), obj["type"].Str ?? "Opaque", (long)obj["data"].Length, ctx.Age(obj)]);
 
         printers[("", "ServiceAccount")] = new(
         [
             Columns.Name,
             Columns.Str("Secrets", ColumnDescriptions.ServiceAccountSecrets),
             Columns.Age,
-        ], (obj, ctx) => [Fields.Name(obj), (long)Fields.Count(obj, "secrets"), ctx.Age(obj)]);
+        ], (obj, ctx) => [PrintContext.Name(obj), (long)obj["secrets"].Length, ctx.Age(obj)]);
 
         printers[("", "ResourceQuota")] = new(
         [
@@ -91,13 +90,13 @@ internal static class ConfigPrinters
             Columns.Age,
         ], (obj, ctx) =>
         {
-            var spec = Fields.Obj(obj, "spec");
+            var spec = obj["spec"];
             return
             [
-                Fields.Name(obj),
-                Fields.IntOrString(spec, "minAvailable") ?? "N/A",
-                Fields.IntOrString(spec, "maxUnavailable") ?? "N/A",
-                Fields.L(Fields.Obj(obj, "status"), "disruptionsAllowed"),
+                PrintContext.Name(obj),
+                spec["minAvailable"].IntOrString ?? "N/A",
+                spec["maxUnavailable"].IntOrString ?? "N/A",
+                obj["status"]["disruptionsAllowed"].L,
                 ctx.Age(obj),
             ];
         });
@@ -127,144 +126,133 @@ internal static class ConfigPrinters
     /// kube's <c>printResourceQuota</c>: every resource of <c>status.hard</c>, sorted, as <c>used/hard</c>; those named
     /// <c>limits.*</c> go to LIMIT, the rest to REQUEST.
     /// </summary>
-    private static object?[] ResourceQuota(JsonObject obj, PrintContext ctx)
+    private static object?[] ResourceQuota(JsonView obj, PrintContext ctx)
     {
-        var status = Fields.Obj(obj, "status");
-        var hard = Fields.Obj(status, "hard");
-        var used = Fields.Obj(status, "used");
+        var status = obj["status"];
+        var used = status["used"];
         var request = new StringBuilder();
         var limit = new StringBuilder();
-        if (hard is not null)
+        var hard = status["hard"].Properties();
+        hard.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (var (name, hardValue) in hard)
         {
-            var names = new List<string>(hard.Count);
-            foreach (var (name, _) in hard)
+            var dot = name.IndexOf('.', StringComparison.Ordinal);
+            var w = dot > 0 && name.AsSpan(0, dot).SequenceEqual("limits") ? limit : request;
+            if (w.Length > 0)
             {
-                names.Add(name);
+                w.Append(", ");
             }
-            names.Sort(StringComparer.Ordinal);
-            foreach (var name in names)
-            {
-                var dot = name.IndexOf('.', StringComparison.Ordinal);
-                var w = dot > 0 && name.AsSpan(0, dot).SequenceEqual("limits") ? limit : request;
-                if (w.Length > 0)
-                {
-                    w.Append(", ");
-                }
-                w.Append(name).Append(": ").Append(Formats.Quantity(used?[name])).Append('/').Append(Formats.Quantity(hard[name]));
-            }
+            w.Append(name).Append(": ").Append(Formats.Quantity(used[name])).Append('/').Append(Formats.Quantity(hardValue));
         }
-        return [Fields.Name(obj), request.ToString(), limit.ToString(), ctx.Age(obj)];
+        return [PrintContext.Name(obj), request.ToString(), limit.ToString(), ctx.Age(obj)];
     }
 
-    private static object?[] PersistentVolume(JsonObject obj, PrintContext ctx)
+    private static object?[] PersistentVolume(JsonView obj, PrintContext ctx)
     {
-        var metadata = Fields.Obj(obj, "metadata");
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
+        var metadata = obj["metadata"];
+        var spec = obj["spec"];
+        var status = obj["status"];
         var claim = "";
-        if (Fields.Obj(spec, "claimRef") is { } claimRef)
+        var claimRef = spec["claimRef"];
+        if (claimRef.IsObject)
         {
-            claim = Fields.S(claimRef, "namespace") + "/" + Fields.S(claimRef, "name");
+            claim = claimRef["namespace"].S + "/" + claimRef["name"].S;
         }
-        var phase = Fields.Str(metadata, "deletionTimestamp") is not null ? "Terminating" : Fields.S(status, "phase");
+        var phase = metadata["deletionTimestamp"].Exists ? "Terminating" : status["phase"].S;
         return
         [
-            Fields.Name(obj),
-            Formats.Quantity(Fields.Obj(spec, "capacity")?["storage"]),
-            Formats.AccessModes(Fields.Arr(spec, "accessModes")),
-            Fields.S(spec, "persistentVolumeReclaimPolicy"),
+            PrintContext.Name(obj),
+            Formats.Quantity(spec["capacity"]["storage"]),
+            Formats.AccessModes(spec["accessModes"]),
+            spec["persistentVolumeReclaimPolicy"].S,
             phase,
             claim,
             StorageClassOf(metadata, spec),
-            Fields.Str(spec, "volumeAttributesClassName") ?? "<unset>",
-            Fields.S(status, "reason"),
+            spec["volumeAttributesClassName"].Str ?? "<unset>",
+            status["reason"].S,
             ctx.Age(obj),
-            Fields.Str(spec, "volumeMode") ?? "<unset>",
+            spec["volumeMode"].Str ?? "<unset>",
         ];
     }
 
-    private static object?[] PersistentVolumeClaim(JsonObject obj, PrintContext ctx)
+    private static object?[] PersistentVolumeClaim(JsonView obj, PrintContext ctx)
     {
-        var metadata = Fields.Obj(obj, "metadata");
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
-        var phase = Fields.Str(metadata, "deletionTimestamp") is not null ? "Terminating" : Fields.S(status, "phase");
-        var volumeName = Fields.S(spec, "volumeName");
+        var metadata = obj["metadata"];
+        var spec = obj["spec"];
+        var status = obj["status"];
+        var phase = metadata["deletionTimestamp"].Exists ? "Terminating" : status["phase"].S;
+        var volumeName = spec["volumeName"].S;
         var capacity = "";
         var accessModes = "";
         // Capacity and access modes are only shown once the claim is bound to a volume.
         if (volumeName.Length > 0)
         {
-            accessModes = Formats.AccessModes(Fields.Arr(status, "accessModes"));
-            capacity = Formats.Quantity(Fields.Obj(status, "capacity")?["storage"]);
+            accessModes = Formats.AccessModes(status["accessModes"]);
+            capacity = Formats.Quantity(status["capacity"]["storage"]);
         }
         return
         [
-            Fields.Name(obj),
+            PrintContext.Name(obj),
             phase,
             volumeName,
             capacity,
             accessModes,
             StorageClassOf(metadata, spec),
-            Fields.Str(spec, "volumeAttributesClassName") ?? "<unset>",
+            spec["volumeAttributesClassName"].Str ?? "<unset>",
             ctx.Age(obj),
-            Fields.Str(spec, "volumeMode") ?? "<unset>",
+            spec["volumeMode"].Str ?? "<unset>",
         ];
     }
 
-    private static string StorageClassOf(JsonObject? metadata, JsonObject? spec) =>
-        Fields.Str(Fields.Obj(metadata, "annotations"), BetaStorageClassAnnotation) ?? Fields.S(spec, "storageClassName");
+    private static string StorageClassOf(JsonView metadata, JsonView spec) =>
+        metadata["annotations"][BetaStorageClassAnnotation].Str ?? spec["storageClassName"].S;
 
-    private static object?[] StorageClass(JsonObject obj, PrintContext ctx)
+    private static object?[] StorageClass(JsonView obj, PrintContext ctx)
     {
-        var annotations = Fields.Obj(Fields.Obj(obj, "metadata"), "annotations");
-        var name = Fields.Name(obj);
-        if (Fields.Str(annotations, "storageclass.kubernetes.io/is-default-class") == "true"
-            || Fields.Str(annotations, "storageclass.beta.kubernetes.io/is-default-class") == "true")
+        var annotations = obj["metadata"]["annotations"];
+        var name = PrintContext.Name(obj);
+        if (annotations["storageclass.kubernetes.io/is-default-class"].Is("true")
+            || annotations["storageclass.beta.kubernetes.io/is-default-class"].Is("true"))
         {
             name += " (default)";
         }
         return
         [
             name,
-            Fields.S(obj, "provisioner"),
-            Fields.Str(obj, "reclaimPolicy") ?? "Delete",
-            Fields.Str(obj, "volumeBindingMode") ?? "Immediate",
-            Fields.Bool(obj, "allowVolumeExpansion") ?? false,
+            obj["provisioner"].S,
+            obj["reclaimPolicy"].Str ?? "Delete",
+            obj["volumeBindingMode"].Str ?? "Immediate",
+            obj["allowVolumeExpansion"].Bool ?? false,
             ctx.Age(obj),
         ];
     }
 
-    private static object?[] Binding(JsonObject obj, PrintContext ctx)
+    private static object?[] Binding(JsonView obj, PrintContext ctx)
     {
-        var roleRef = Fields.Obj(obj, "roleRef");
+        var roleRef = obj["roleRef"];
         var users = new List<string>();
         var groups = new List<string>();
         var serviceAccounts = new List<string>();
-        if (Fields.Arr(obj, "subjects") is { } subjects)
+        foreach (var subject in Formats.Items(obj["subjects"]))
         {
-            foreach (var s in subjects)
+            var name = subject["name"].S;
+            switch (subject["kind"].S)
             {
-                var subject = s as JsonObject;
-                var name = Fields.S(subject, "name");
-                switch (Fields.S(subject, "kind"))
-                {
-                    case "ServiceAccount":
-                        serviceAccounts.Add(Fields.S(subject, "namespace") + "/" + name);
-                        break;
-                    case "User":
-                        users.Add(name);
-                        break;
-                    case "Group":
-                        groups.Add(name);
-                        break;
-                }
+                case "ServiceAccount":
+                    serviceAccounts.Add(subject["namespace"].S + "/" + name);
+                    break;
+                case "User":
+                    users.Add(name);
+                    break;
+                case "Group":
+                    groups.Add(name);
+                    break;
             }
         }
         return
         [
-            Fields.Name(obj),
-            Fields.S(roleRef, "kind") + "/" + Fields.S(roleRef, "name"),
+            PrintContext.Name(obj),
+            roleRef["kind"].S + "/" + roleRef["name"].S,
             ctx.Age(obj),
             string.Join(", ", users),
             string.Join(", ", groups),

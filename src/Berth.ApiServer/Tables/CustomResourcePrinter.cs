@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using k8s.Models;
 
 namespace Berth.ApiServer.Tables;
@@ -42,36 +41,34 @@ internal static class CustomResourcePrinter
         return new KindPrinter(columns, (obj, ctx) =>
         {
             var cells = new object?[1 + paths.Count];
-            cells[0] = Fields.Name(obj);
+            cells[0] = PrintContext.Name(obj);
             for (var i = 0; i < paths.Count; i++)
             {
-                var value = paths[i].Path.First(obj, out var found);
-                cells[i + 1] = found ? Cell(paths[i].Type, value, ctx) : null;
+                cells[i + 1] = Cell(paths[i].Type, paths[i].Path.First(obj), ctx);
             }
             return cells;
         });
     }
 
     /// <summary>kube's <c>cellForJSONValue</c>, with <c>string</c> columns printed as kubectl's JSONPath prints values.</summary>
-    private static object? Cell(string type, JsonNode? value, PrintContext ctx)
+    private static object? Cell(string type, JsonView value, PrintContext ctx)
     {
-        if (value is null)
+        if (!value.Exists)
         {
             return null;
         }
-        var kind = value.GetValueKind();
         switch (type)
         {
             case "string":
                 return Text(value);
             case "integer":
-                return kind == JsonValueKind.Number ? Fields.Long(value) : null;
+                return value.Long;
             case "number":
-                return kind == JsonValueKind.Number && value.AsValue().TryGetValue<double>(out var d) ? d : null;
+                return value.Double;
             case "boolean":
-                return Fields.Bool(value);
+                return value.Bool;
             case "date":
-                if (Fields.Str(value) is not { } s)
+                if (value.Str is not { } s)
                 {
                     return null;
                 }
@@ -89,22 +86,18 @@ internal static class CustomResourcePrinter
     /// How kubectl's JSONPath prints one value: strings raw, numbers and booleans as Go formats them, objects and
     /// arrays as compact JSON with object keys sorted (Go's <c>json.Marshal</c> of a map).
     /// </summary>
-    internal static string Text(JsonNode value)
+    internal static string Text(JsonView value)
     {
-        switch (value.GetValueKind())
+        switch (value.Kind)
         {
             case JsonValueKind.String:
-                return Fields.Str(value) ?? "";
+                return value.S;
             case JsonValueKind.True:
                 return "true";
             case JsonValueKind.False:
                 return "false";
             case JsonValueKind.Number:
-                if (value.AsValue().TryGetValue<long>(out var l))
-                {
-                    return l.ToString(CultureInfo.InvariantCulture);
-                }
-                return GoFloat(value.AsValue().GetValue<double>());
+                return value.TryGetInteger(out var l) ? l.ToString(CultureInfo.InvariantCulture) : GoFloat(value.Double ?? 0);
             case JsonValueKind.Object:
             case JsonValueKind.Array:
                 var buffer = new StringBuilder();
@@ -115,46 +108,53 @@ internal static class CustomResourcePrinter
         }
     }
 
-    private static void AppendSorted(StringBuilder sb, JsonNode? node)
+    private static void AppendSorted(StringBuilder sb, JsonView node)
     {
-        switch (node)
+        switch (node.Kind)
         {
-            case JsonObject o:
-                var keys = new List<string>(o.Count);
-                foreach (var (k, _) in o)
-                {
-                    keys.Add(k);
-                }
-                keys.Sort(StringComparer.Ordinal);
+            case JsonValueKind.Object:
+                var members = node.Properties();
+                members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
                 sb.Append('{');
-                for (var i = 0; i < keys.Count; i++)
+                for (var i = 0; i < members.Count; i++)
                 {
                     if (i > 0)
                     {
                         sb.Append(',');
                     }
-                    sb.Append(JsonSerializer.Serialize(keys[i], CompactJson)).Append(':');
-                    AppendSorted(sb, o[keys[i]]);
+                    sb.Append(JsonSerializer.Serialize(members[i].Name, CompactJson)).Append(':');
+                    AppendSorted(sb, members[i].Value);
                 }
                 sb.Append('}');
                 break;
-            case JsonArray a:
+            case JsonValueKind.Array:
                 sb.Append('[');
-                for (var i = 0; i < a.Count; i++)
+                for (var i = 0; i < node.Length; i++)
                 {
                     if (i > 0)
                     {
                         sb.Append(',');
                     }
-                    AppendSorted(sb, a[i]);
+                    AppendSorted(sb, node[i]);
                 }
                 sb.Append(']');
                 break;
-            case null:
-                sb.Append("null");
+            case JsonValueKind.String:
+                sb.Append(JsonSerializer.Serialize(node.S, CompactJson));
+                break;
+            case JsonValueKind.Number:
+                sb.Append(node.TryGetInteger(out var l)
+                    ? l.ToString(CultureInfo.InvariantCulture)
+                    : (node.Double ?? 0).ToString("R", CultureInfo.InvariantCulture));
+                break;
+            case JsonValueKind.True:
+                sb.Append("true");
+                break;
+            case JsonValueKind.False:
+                sb.Append("false");
                 break;
             default:
-                sb.Append(node.ToJsonString(CompactJson));
+                sb.Append("null");
                 break;
         }
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 
 namespace Berth.ApiServer.Tables;
 
@@ -13,12 +12,12 @@ internal static class DefaultPrinter
     [
         Columns.Name,
         new TableColumnDefinition("Created At", "date", "", ColumnDescriptions.CreationTimestamp, 0),
-    ], (obj, _) => [Fields.Name(obj), CreatedAt(obj)]);
+    ], (obj, _) => [PrintContext.Name(obj), CreatedAt(obj)]);
 
     /// <summary>Go's <c>Time.UTC().Format(time.RFC3339)</c>: whole seconds, <c>Z</c>; the zero time when unset.</summary>
-    private static string CreatedAt(JsonObject obj)
+    private static string CreatedAt(JsonView obj)
     {
-        var t = Fields.Time(Fields.Obj(obj, "metadata"), "creationTimestamp");
+        var t = obj["metadata"]["creationTimestamp"].Time;
         return t is { } v
             ? v.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : "0001-01-01T00:00:00Z";

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using k8s.Models;
 
 namespace Berth.ApiServer.Tables;
@@ -11,27 +10,22 @@ internal static class Formats
     public const string None = "<none>";
 
     /// <summary><c>labels.FormatLabels</c>: <c>a=1,b=2</c> sorted by key, <c>&lt;none&gt;</c> when empty.</summary>
-    public static string Labels(JsonObject? map)
+    public static string Labels(JsonView map)
     {
-        if (map is null || map.Count == 0)
+        if (!map.IsObject || map.Length == 0)
         {
             return None;
         }
-        var keys = new string[map.Count];
-        var i = 0;
-        foreach (var (k, _) in map)
-        {
-            keys[i++] = k;
-        }
-        Array.Sort(keys, StringComparer.Ordinal);
+        var pairs = map.Properties();
+        pairs.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         var sb = new StringBuilder();
-        foreach (var k in keys)
+        foreach (var (k, v) in pairs)
         {
             if (sb.Length > 0)
             {
                 sb.Append(',');
             }
-            sb.Append(k).Append('=').Append(Fields.Str(map[k]));
+            sb.Append(k).Append('=').Append(v.S);
         }
         return sb.ToString();
     }
@@ -40,67 +34,58 @@ internal static class Formats
     /// <c>metav1.LabelSelectorAsSelector(s).String()</c>: null and empty selectors print "", requirements are
     /// sorted by key and <c>in</c>/<c>notin</c> values sorted. Null when the selector is invalid.
     /// </summary>
-    public static string? Selector(JsonObject? selector)
+    public static string? Selector(JsonView selector)
     {
-        if (selector is null)
+        if (!selector.IsObject)
         {
             return "";
         }
         var reqs = new List<(string Key, string Text)>();
-        if (Fields.Obj(selector, "matchLabels") is { } labels)
+        foreach (var (k, v) in selector["matchLabels"].Properties())
         {
-            foreach (var (k, v) in labels)
+            reqs.Add((k, k + "=" + v.S));
+        }
+        var exprs = selector["matchExpressions"];
+        for (var i = 0; i < exprs.Length && exprs.IsArray; i++)
+        {
+            var expr = exprs[i];
+            var key = expr["key"].S;
+            var values = new List<string>();
+            var vs = expr["values"];
+            for (var j = 0; j < vs.Length && vs.IsArray; j++)
             {
-                reqs.Add((k, k + "=" + Fields.Str(v)));
+                values.Add(vs[j].S);
+            }
+            values.Sort(StringComparer.Ordinal);
+            switch (expr["operator"].S)
+            {
+                case "In" or "NotIn" when values.Count == 0:
+                    return null;
+                case "In":
+                    reqs.Add((key, key + " in (" + string.Join(",", values) + ")"));
+                    break;
+                case "NotIn":
+                    reqs.Add((key, key + " notin (" + string.Join(",", values) + ")"));
+                    break;
+                case "Exists" or "DoesNotExist" when values.Count > 0:
+                    return null;
+                case "Exists":
+                    reqs.Add((key, key));
+                    break;
+                case "DoesNotExist":
+                    reqs.Add((key, "!" + key));
+                    break;
+                default:
+                    return null;
             }
         }
-        if (Fields.Arr(selector, "matchExpressions") is { } exprs)
-        {
-            foreach (var e in exprs)
-            {
-                var expr = e as JsonObject;
-                var key = Fields.S(expr, "key");
-                var values = new List<string>();
-                if (Fields.Arr(expr, "values") is { } vs)
-                {
-                    foreach (var v in vs)
-                    {
-                        values.Add(Fields.Str(v) ?? "");
-                    }
-                }
-                values.Sort(StringComparer.Ordinal);
-                var op = Fields.S(expr, "operator");
-                switch (op)
-                {
-                    case "In" or "NotIn" when values.Count == 0:
-                        return null;
-                    case "In":
-                        reqs.Add((key, key + " in (" + string.Join(",", values) + ")"));
-                        break;
-                    case "NotIn":
-                        reqs.Add((key, key + " notin (" + string.Join(",", values) + ")"));
-                        break;
-                    case "Exists" or "DoesNotExist" when values.Count > 0:
-                        return null;
-                    case "Exists":
-                        reqs.Add((key, key));
-                        break;
-                    case "DoesNotExist":
-                        reqs.Add((key, "!" + key));
-                        break;
-                    default:
-                        return null;
-                }
-            }
-        }
-        // Go sorts requirements by key when it builds the selector; a stable sort keeps expressions on the
-        // same key in their written order.
-        var sorted = reqs.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Text);
-        return string.Join(",", sorted);
+        // Go sorts requirements by key when it builds the selector; a stable sort keeps expressions on the same
+        // key in their written order.
+        return string.Join(",", reqs.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Text));
     }
 
     /// <summary><c>metav1.FormatLabelSelector</c>: <c>&lt;none&gt;</c> when it selects everything, <c>&lt;error&gt;</c> when invalid.</summary>
-    public static string FormatLabelSelector(JsonObject? selector) => Selector(selector) switch
+    public static string FormatLabelSelector(JsonView selector) => Selector(selector) switch
     {
         null => "<error>",
         "" => None,
@@ -108,29 +93,30 @@ internal static class Formats
     };
 
     /// <summary>kube's <c>layoutContainerCells</c>: names and images, each comma-separated.</summary>
-    public static (string Names, string Images) Containers(JsonArray? containers)
+    public static (string Names, string Images) Containers(JsonView containers)
     {
-        if (containers is null || containers.Count == 0)
+        var count = containers.IsArray ? containers.Length : 0;
+        if (count == 0)
         {
             return ("", "");
         }
-        if (containers.Count == 1)
+        if (count == 1)
         {
-            var c = containers[0] as JsonObject;
-            return (Fields.S(c, "name"), Fields.S(c, "image"));
+            var c = containers[0];
+            return (c["name"].S, c["image"].S);
         }
         var names = new StringBuilder();
         var images = new StringBuilder();
-        for (var i = 0; i < containers.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var c = containers[i] as JsonObject;
+            var c = containers[i];
             if (i > 0)
             {
                 names.Append(',');
                 images.Append(',');
             }
-            names.Append(Fields.S(c, "name"));
-            images.Append(Fields.S(c, "image"));
+            names.Append(c["name"].S);
+            images.Append(c["image"].S);
         }
         return (names.ToString(), images.ToString());
     }
@@ -139,9 +125,9 @@ internal static class Formats
     /// A quantity as Go's <c>Quantity.String()</c> prints it: canonical form (<c>1000m</c> reads <c>1</c>), <c>0</c> when
     /// absent; an unparsable value is shown as stored.
     /// </summary>
-    public static string Quantity(JsonNode? node)
+    public static string Quantity(JsonView value)
     {
-        var s = Fields.Str(node) ?? Fields.Long(node)?.ToString(CultureInfo.InvariantCulture);
+        var s = value.Str ?? value.Long?.ToString(CultureInfo.InvariantCulture);
         if (string.IsNullOrEmpty(s))
         {
             return "0";
@@ -157,16 +143,12 @@ internal static class Formats
     }
 
     /// <summary><c>helper.GetAccessModesAsString</c>: RWO, ROX, RWX, RWOP in that order, without duplicates.</summary>
-    public static string AccessModes(JsonArray? modes)
+    public static string AccessModes(JsonView modes)
     {
-        if (modes is null || modes.Count == 0)
-        {
-            return "";
-        }
         bool rwo = false, rox = false, rwx = false, rwop = false;
-        foreach (var m in modes)
+        for (var i = 0; i < modes.Length && modes.IsArray; i++)
         {
-            switch (Fields.Str(m))
+            switch (modes[i].Str)
             {
                 case "ReadWriteOnce": rwo = true; break;
                 case "ReadOnlyMany": rox = true; break;
@@ -209,4 +191,14 @@ internal static class Formats
     public static string Bool(bool b) => b ? "True" : "False";
 
     public static string Int(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Iterates an array view (nothing for non-arrays).</summary>
+    public static IEnumerable<JsonView> Items(JsonView array)
+    {
+        var n = array.IsArray ? array.Length : 0;
+        for (var i = 0; i < n; i++)
+        {
+            yield return array[i];
+        }
+    }
 }

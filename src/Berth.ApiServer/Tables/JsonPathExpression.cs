@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Berth.ApiServer.Tables;
 
@@ -20,7 +18,7 @@ internal sealed class JsonPathExpression
 
     private sealed record WildcardStep : Step;
 
-    private sealed record FilterStep(JsonPathExpression Left, string? Op, JsonNode? Literal) : Step;
+    private sealed record FilterStep(JsonPathExpression Left, string? Op, object? Literal) : Step;
 
     private readonly List<Step> _steps;
 
@@ -137,7 +135,7 @@ internal sealed class JsonPathExpression
             }
             SkipSpaces(s, ref pos);
             string? op = null;
-            JsonNode? literal = null;
+            object? literal = null;
             if (pos < s.Length && s[pos] != ')')
             {
                 var opStart = pos;
@@ -195,7 +193,7 @@ internal sealed class JsonPathExpression
         return true;
     }
 
-    private static bool TryParseLiteral(string s, ref int pos, out JsonNode? literal)
+    private static bool TryParseLiteral(string s, ref int pos, out object? literal)
     {
         literal = null;
         if (pos >= s.Length)
@@ -208,7 +206,7 @@ internal sealed class JsonPathExpression
             {
                 return false;
             }
-            literal = JsonValue.Create(text);
+            literal = text;
             return true;
         }
         var start = pos;
@@ -219,12 +217,12 @@ internal sealed class JsonPathExpression
         var token = s[start..pos];
         if (token is "true" or "false")
         {
-            literal = JsonValue.Create(token == "true");
+            literal = token == "true";
             return true;
         }
         if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
-            literal = JsonValue.Create(number);
+            literal = number;
             return true;
         }
         return false;
@@ -250,33 +248,27 @@ internal sealed class JsonPathExpression
     }
 
     /// <summary>
-    /// The first value the path selects (kube's table convertor shows only the first match), or null when it
-    /// selects nothing. <paramref name="found"/> tells a selected JSON null from no match.
+    /// The first value the path selects (kube's table convertor shows only the first match); missing when it
+    /// selects nothing.
     /// </summary>
-    public JsonNode? First(JsonNode? root, out bool found)
+    public JsonView First(JsonView root)
     {
-        JsonNode? result = null;
-        var matched = false;
+        JsonView result = default;
         Walk(root, 0, node =>
         {
             result = node;
-            matched = true;
             return true;
         });
-        found = matched;
         return result;
     }
 
-    private bool Selects(JsonNode? root, out JsonNode? first)
-    {
-        var f = First(root, out var found);
-        first = f;
-        return found;
-    }
-
     /// <summary>Depth-first walk; <paramref name="emit"/> returns true to stop.</summary>
-    private bool Walk(JsonNode? node, int step, Func<JsonNode?, bool> emit)
+    private bool Walk(JsonView node, int step, Func<JsonView, bool> emit)
     {
+        if (!node.Exists)
+        {
+            return false;
+        }
         if (step == _steps.Count)
         {
             return emit(node);
@@ -284,28 +276,28 @@ internal sealed class JsonPathExpression
         switch (_steps[step])
         {
             case FieldStep f:
-                return node is JsonObject o && o.TryGetPropertyValue(f.Name, out var child) && Walk(child, step + 1, emit);
+                return Walk(node[f.Name], step + 1, emit);
             case IndexStep i:
-                if (node is not JsonArray a)
+                if (!node.IsArray)
                 {
                     return false;
                 }
-                var index = i.Index < 0 ? a.Count + i.Index : i.Index;
-                return index >= 0 && index < a.Count && Walk(a[index], step + 1, emit);
+                var index = i.Index < 0 ? node.Length + i.Index : i.Index;
+                return Walk(node[index], step + 1, emit);
             case WildcardStep:
-                if (node is JsonArray array)
+                if (node.IsArray)
                 {
-                    foreach (var item in array)
+                    for (var k = 0; k < node.Length; k++)
                     {
-                        if (Walk(item, step + 1, emit))
+                        if (Walk(node[k], step + 1, emit))
                         {
                             return true;
                         }
                     }
                 }
-                else if (node is JsonObject obj)
+                else if (node.IsObject)
                 {
-                    foreach (var (_, value) in obj)
+                    foreach (var (_, value) in node.Properties())
                     {
                         if (Walk(value, step + 1, emit))
                         {
@@ -315,13 +307,15 @@ internal sealed class JsonPathExpression
                 }
                 return false;
             case FilterStep filter:
-                if (node is not JsonArray items)
+                if (!node.IsArray)
                 {
                     return false;
                 }
-                foreach (var item in items)
+                for (var k = 0; k < node.Length; k++)
                 {
-                    if (filter.Left.Selects(item, out var value) && Matches(filter, value) && Walk(item, step + 1, emit))
+                    var item = node[k];
+                    var value = filter.Left.First(item);
+                    if (value.Exists && Matches(filter, value) && Walk(item, step + 1, emit))
                     {
                         return true;
                     }
@@ -332,33 +326,19 @@ internal sealed class JsonPathExpression
         }
     }
 
-    private static bool Matches(FilterStep filter, JsonNode? value)
+    private static bool Matches(FilterStep filter, JsonView value)
     {
         if (filter.Op is null)
         {
             return true;
         }
-        var literal = filter.Literal;
-        int? cmp = null;
-        if (literal is JsonValue lv && lv.TryGetValue<string>(out var ls))
+        int? cmp = filter.Literal switch
         {
-            if (Fields.Str(value) is { } vs)
-            {
-                cmp = string.CompareOrdinal(vs, ls);
-            }
-        }
-        else if (literal is JsonValue bv && bv.TryGetValue<bool>(out var lb))
-        {
-            if (Fields.Bool(value) is { } b)
-            {
-                cmp = b == lb ? 0 : 1;
-            }
-        }
-        else if (literal is JsonValue nv && nv.TryGetValue<double>(out var ln) && value is JsonValue jv
-            && jv.GetValueKind() == JsonValueKind.Number && jv.TryGetValue<double>(out var n))
-        {
-            cmp = n.CompareTo(ln);
-        }
+            string ls when value.Str is { } vs => string.CompareOrdinal(vs, ls),
+            bool lb when value.Bool is { } b => b == lb ? 0 : 1,
+            double ln when value.Double is { } n => n.CompareTo(ln),
+            _ => null,
+        };
         return filter.Op switch
         {
             "==" => cmp == 0,

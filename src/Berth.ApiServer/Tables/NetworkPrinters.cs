@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Berth.ApiServer.Tables;
 
@@ -63,43 +62,45 @@ internal static class NetworkPrinters
     }
 
     /// <summary>kube's <c>makePortString</c>: <c>80/TCP</c>, <c>80:30080/TCP</c>, comma-separated.</summary>
-    public static string PortString(JsonArray? ports)
+    public static string PortString(JsonView ports)
     {
-        if (ports is null || ports.Count == 0)
-        {
-            return "";
-        }
         var sb = new StringBuilder();
-        foreach (var p in ports)
+        foreach (var port in Formats.Items(ports))
         {
-            var port = p as JsonObject;
             if (sb.Length > 0)
             {
                 sb.Append(',');
             }
-            sb.Append(Fields.L(port, "port").ToString(CultureInfo.InvariantCulture));
-            var nodePort = Fields.L(port, "nodePort");
+            sb.Append(port["port"].L.ToString(CultureInfo.InvariantCulture));
+            var nodePort = port["nodePort"].L;
             if (nodePort > 0)
             {
                 sb.Append(':').Append(nodePort.ToString(CultureInfo.InvariantCulture));
             }
             // protocol defaults to TCP in the v1 API.
-            sb.Append('/').Append(Fields.Str(port, "protocol") ?? "TCP");
+            sb.Append('/').Append(port["protocol"].Str ?? "TCP");
         }
         return sb.ToString();
     }
 
     /// <summary>kube's <c>getServiceExternalIP</c> with <c>wide</c> set (no clipping), as the server prints.</summary>
-    public static string ExternalIP(JsonObject? spec, JsonObject? status)
+    public static string ExternalIP(JsonView spec, JsonView status)
     {
-        var externalIPs = Strings(Fields.Arr(spec, "externalIPs"));
-        switch (Fields.Str(spec, "type") ?? "ClusterIP")
+        var externalIPs = new List<string>();
+        foreach (var ip in Formats.Items(spec["externalIPs"]))
+        {
+            if (ip.Str is { } s)
+            {
+                externalIPs.Add(s);
+            }
+        }
+        switch (spec["type"].Str ?? "ClusterIP")
         {
             case "ClusterIP":
             case "NodePort":
                 return externalIPs.Count > 0 ? string.Join(",", externalIPs) : Formats.None;
             case "LoadBalancer":
-                var lb = LoadBalancerAddresses(Fields.Obj(status, "loadBalancer"));
+                var lb = LoadBalancerAddresses(status["loadBalancer"]);
                 if (externalIPs.Count > 0)
                 {
                     var results = new List<string>();
@@ -112,77 +113,57 @@ internal static class NetworkPrinters
                 }
                 return lb.Length > 0 ? lb : "<pending>";
             case "ExternalName":
-                return Fields.S(spec, "externalName");
+                return spec["externalName"].S;
             default:
                 return "<unknown>";
         }
     }
 
     /// <summary>The IPs (or hostnames) of a load balancer status, de-duplicated and sorted as Go's string sets are.</summary>
-    private static string LoadBalancerAddresses(JsonObject? loadBalancer)
+    private static string LoadBalancerAddresses(JsonView loadBalancer)
     {
         var set = new SortedSet<string>(StringComparer.Ordinal);
-        if (Fields.Arr(loadBalancer, "ingress") is { } ingress)
+        foreach (var entry in Formats.Items(loadBalancer["ingress"]))
         {
-            foreach (var i in ingress)
+            var ip = entry["ip"].S;
+            var hostname = entry["hostname"].S;
+            if (ip.Length > 0)
             {
-                var entry = i as JsonObject;
-                var ip = Fields.S(entry, "ip");
-                var hostname = Fields.S(entry, "hostname");
-                if (ip.Length > 0)
-                {
-                    set.Add(ip);
-                }
-                else if (hostname.Length > 0)
-                {
-                    set.Add(hostname);
-                }
+                set.Add(ip);
+            }
+            else if (hostname.Length > 0)
+            {
+                set.Add(hostname);
             }
         }
         return string.Join(",", set);
     }
 
-    private static List<string> Strings(JsonArray? array)
+    private static object?[] Service(JsonView obj, PrintContext ctx)
     {
-        var list = new List<string>();
-        if (array is not null)
-        {
-            foreach (var n in array)
-            {
-                if (Fields.Str(n) is { } s)
-                {
-                    list.Add(s);
-                }
-            }
-        }
-        return list;
-    }
-
-    private static object?[] Service(JsonObject obj, PrintContext ctx)
-    {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
-        var clusterIP = Fields.Arr(spec, "clusterIPs") is { Count: > 0 } ips ? Fields.Str(ips[0]) : Fields.Str(spec, "clusterIP");
-        var ports = PortString(Fields.Arr(spec, "ports"));
+        var spec = obj["spec"];
+        var clusterIPs = spec["clusterIPs"];
+        var clusterIP = clusterIPs.IsArray && clusterIPs.Length > 0 ? clusterIPs[0].Str : spec["clusterIP"].Str;
+        var ports = PortString(spec["ports"]);
         return
         [
-            Fields.Name(obj),
-            Fields.Str(spec, "type") ?? "ClusterIP",
+            PrintContext.Name(obj),
+            spec["type"].Str ?? "ClusterIP",
             string.IsNullOrEmpty(clusterIP) ? Formats.None : clusterIP,
-            ExternalIP(spec, status),
+            ExternalIP(spec, obj["status"]),
             ports.Length == 0 ? Formats.None : ports,
             ctx.Age(obj),
-            Formats.Labels(Fields.Obj(spec, "selector")),
+            Formats.Labels(spec["selector"]),
         ];
     }
 
-    private static object?[] Endpoints(JsonObject obj, PrintContext ctx) =>
-        [Fields.Name(obj), FormatEndpoints(Fields.Arr(obj, "subsets")), ctx.Age(obj)];
+    private static object?[] Endpoints(JsonView obj, PrintContext ctx) =>
+        [PrintContext.Name(obj), FormatEndpoints(obj["subsets"]), ctx.Age(obj)];
 
     /// <summary>kube's <c>formatEndpoints</c>: up to three <c>ip:port</c> entries, then <c>+ N more...</c>.</summary>
-    public static string FormatEndpoints(JsonArray? subsets)
+    public static string FormatEndpoints(JsonView subsets)
     {
-        if (subsets is null || subsets.Count == 0)
+        if (!subsets.IsArray || subsets.Length == 0)
         {
             return Formats.None;
         }
@@ -190,13 +171,12 @@ internal static class NetworkPrinters
         var list = new List<string>(max);
         var more = false;
         var count = 0;
-        foreach (var s in subsets)
+        foreach (var subset in Formats.Items(subsets))
         {
-            var subset = s as JsonObject;
-            var addresses = Fields.Arr(subset, "addresses");
-            var addressCount = addresses?.Count ?? 0;
-            var ports = Fields.Arr(subset, "ports");
-            if (ports is null || ports.Count == 0)
+            var addresses = subset["addresses"];
+            var addressCount = addresses.IsArray ? addresses.Length : 0;
+            var ports = subset["ports"];
+            if (!ports.IsArray || ports.Length == 0)
             {
                 // Headless services may have no ports.
                 count += addressCount;
@@ -207,13 +187,13 @@ internal static class NetworkPrinters
                         more = true;
                         break;
                     }
-                    list.Add(Fields.S(addresses![i] as JsonObject, "ip"));
+                    list.Add(addresses[i]["ip"].S);
                 }
                 continue;
             }
-            foreach (var p in ports)
+            foreach (var p in Formats.Items(ports))
             {
-                var port = Fields.L(p as JsonObject, "port").ToString(CultureInfo.InvariantCulture);
+                var port = p["port"].L.ToString(CultureInfo.InvariantCulture);
                 count += addressCount;
                 for (var i = 0; i < addressCount; i++)
                 {
@@ -222,7 +202,7 @@ internal static class NetworkPrinters
                         more = true;
                         break;
                     }
-                    list.Add(JoinHostPort(Fields.S(addresses![i] as JsonObject, "ip"), port));
+                    list.Add(JoinHostPort(addresses[i]["ip"].S, port));
                 }
             }
         }
@@ -234,94 +214,83 @@ internal static class NetworkPrinters
     private static string JoinHostPort(string host, string port) =>
         host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]:" + port : host + ":" + port;
 
-    private static object?[] EndpointSlice(JsonObject obj, PrintContext ctx)
+    private static object?[] EndpointSlice(JsonView obj, PrintContext ctx)
     {
         const int max = 3;
         var ports = new List<string>(max);
         var morePorts = false;
         var portCount = 0;
-        if (Fields.Arr(obj, "ports") is { } portArray)
+        foreach (var port in Formats.Items(obj["ports"]))
         {
-            foreach (var p in portArray)
+            if (ports.Count < max)
             {
-                var port = p as JsonObject;
-                if (ports.Count < max)
-                {
-                    ports.Add(Fields.Long(port, "port") is { } n ? Formats.Int(n) : Fields.Str(port, "name") ?? "*");
-                }
-                else if (ports.Count == max)
-                {
-                    morePorts = true;
-                }
-                portCount++;
+                ports.Add(port["port"].Long is { } n ? Formats.Int(n) : port["name"].Str ?? "*");
             }
+            else if (ports.Count == max)
+            {
+                morePorts = true;
+            }
+            portCount++;
         }
 
         var endpoints = new List<string>(max);
         var moreEndpoints = false;
         var endpointCount = 0;
-        if (Fields.Arr(obj, "endpoints") is { } endpointArray)
+        foreach (var endpoint in Formats.Items(obj["endpoints"]))
         {
-            foreach (var e in endpointArray)
+            foreach (var address in Formats.Items(endpoint["addresses"]))
             {
-                if (Fields.Arr(e as JsonObject, "addresses") is not { } addresses)
+                if (endpoints.Count < max)
                 {
-                    continue;
+                    endpoints.Add(address.S);
                 }
-                foreach (var a in addresses)
+                else if (endpoints.Count == max)
                 {
-                    if (endpoints.Count < max)
-                    {
-                        endpoints.Add(Fields.Str(a) ?? "");
-                    }
-                    else if (endpoints.Count == max)
-                    {
-                        moreEndpoints = true;
-                    }
-                    endpointCount++;
+                    moreEndpoints = true;
                 }
+                endpointCount++;
             }
         }
 
         return
         [
-            Fields.Name(obj),
-            Fields.S(obj, "addressType"),
+            PrintContext.Name(obj),
+            obj["addressType"].S,
             Formats.ListWithMore(ports, morePorts, portCount, max),
             Formats.ListWithMore(endpoints, moreEndpoints, endpointCount, max),
             ctx.Age(obj),
         ];
     }
 
-    private static object?[] Ingress(JsonObject obj, PrintContext ctx)
+    private static object?[] Ingress(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
+        var spec = obj["spec"];
+        var tls = spec["tls"];
         return
         [
-            Fields.Name(obj),
-            Fields.Str(spec, "ingressClassName") ?? Formats.None,
-            Hosts(Fields.Arr(spec, "rules")),
-            LoadBalancerAddresses(Fields.Obj(status, "loadBalancer")),
-            Fields.Count(spec, "tls") > 0 ? "80, 443" : "80",
+            PrintContext.Name(obj),
+            spec["ingressClassName"].Str ?? Formats.None,
+            Hosts(spec["rules"]),
+            LoadBalancerAddresses(obj["status"]["loadBalancer"]),
+            tls.IsArray && tls.Length > 0 ? "80, 443" : "80",
             ctx.Age(obj),
         ];
     }
 
     /// <summary>kube's <c>formatHosts</c>: up to three hosts, <c>*</c> when no rule names one.</summary>
-    private static string Hosts(JsonArray? rules)
+    private static string Hosts(JsonView rules)
     {
         const int max = 3;
         var list = new List<string>(max);
         var more = false;
-        var ruleCount = rules?.Count ?? 0;
+        var ruleCount = rules.IsArray ? rules.Length : 0;
         for (var i = 0; i < ruleCount; i++)
         {
             if (list.Count == max)
             {
                 more = true;
             }
-            var host = Fields.S(rules![i] as JsonObject, "host");
+            var host = rules[i]["host"].S;
             if (!more && host.Length != 0)
             {
                 list.Add(host);
@@ -335,27 +304,24 @@ internal static class NetworkPrinters
         return more ? ret + " + " + (ruleCount - max).ToString(CultureInfo.InvariantCulture) + " more..." : ret;
     }
 
-    private static object?[] IngressClass(JsonObject obj, PrintContext ctx)
+    private static object?[] IngressClass(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
+        var spec = obj["spec"];
         var parameters = Formats.None;
-        if (Fields.Obj(spec, "parameters") is { } p)
+        var p = spec["parameters"];
+        if (p.IsObject)
         {
-            parameters = Fields.S(p, "kind");
-            if (Fields.Str(p, "apiGroup") is { } group)
+            parameters = p["kind"].S;
+            if (p["apiGroup"].Str is { } group)
             {
                 parameters += "." + group;
             }
-            parameters += "/" + Fields.S(p, "name");
+            parameters += "/" + p["name"].S;
         }
-        return [Fields.Name(obj), Fields.S(spec, "controller"), parameters, ctx.Age(obj)];
+        return [PrintContext.Name(obj), spec["controller"].S, parameters, ctx.Age(obj)];
     }
 
-    private static object?[] NetworkPolicy(JsonObject obj, PrintContext ctx) =>
-    [
-        Fields.Name(obj),
-        // An absent podSelector prints like the empty one: <none>.
-        Formats.FormatLabelSelector(Fields.Obj(Fields.Obj(obj, "spec"), "podSelector")),
-        ctx.Age(obj),
-    ];
+    // An absent podSelector prints like the empty one: <none>.
+    private static object?[] NetworkPolicy(JsonView obj, PrintContext ctx) =>
+        [PrintContext.Name(obj), Formats.FormatLabelSelector(obj["spec"]["podSelector"]), ctx.Age(obj)];
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 
 namespace Berth.ApiServer.Tables;
 
@@ -34,116 +33,107 @@ internal static class PodPrinter
 
     public static KindPrinter Printer { get; } = new(PodColumns, Cells, Conditions);
 
-    private static IReadOnlyList<TableRowCondition>? Conditions(JsonObject pod) =>
-        Fields.S(Fields.Obj(pod, "status"), "phase") switch
-        {
-            "Succeeded" => Succeeded,
-            "Failed" => Failed,
-            _ => null,
-        };
-
-    public static object?[] Cells(JsonObject pod, PrintContext ctx)
+    private static IReadOnlyList<TableRowCondition>? Conditions(JsonView pod)
     {
-        var metadata = Fields.Obj(pod, "metadata");
-        var spec = Fields.Obj(pod, "spec");
-        var status = Fields.Obj(pod, "status");
-        var conditions = Fields.Arr(status, "conditions");
+        var phase = pod["status"]["phase"];
+        return phase.Is("Succeeded") ? Succeeded : phase.Is("Failed") ? Failed : null;
+    }
+
+    public static object?[] Cells(JsonView pod, PrintContext ctx)
+    {
+        var metadata = pod["metadata"];
+        var spec = pod["spec"];
+        var status = pod["status"];
+        var conditions = status["conditions"];
 
         long restarts = 0;
         long restartableInitRestarts = 0;
-        var totalContainers = Fields.Count(spec, "containers");
+        var totalContainers = spec["containers"].Length;
         var readyContainers = 0;
         DateTimeOffset? lastRestart = null;
         DateTimeOffset? lastRestartableInitRestart = null;
 
-        var phase = Fields.S(status, "phase");
-        var statusReason = Fields.S(status, "reason");
+        var phase = status["phase"].S;
+        var statusReason = status["reason"].S;
         var reason = statusReason.Length > 0 ? statusReason : phase;
 
-        if (conditions is not null)
+        for (var i = 0; i < conditions.Length && conditions.IsArray; i++)
         {
-            foreach (var c in conditions)
+            var cond = conditions[i];
+            if (cond["type"].Is("PodScheduled") && cond["reason"].Is("SchedulingGated"))
             {
-                if (c is JsonObject cond && Fields.Str(cond, "type") == "PodScheduled" && Fields.Str(cond, "reason") == "SchedulingGated")
-                {
-                    reason = "SchedulingGated";
-                }
+                reason = "SchedulingGated";
             }
         }
 
         // Sidecars (init containers with restartPolicy Always) count as containers of the pod.
-        var initSpecs = Fields.Arr(spec, "initContainers");
-        var initCount = initSpecs?.Count ?? 0;
-        if (initSpecs is not null)
+        var initSpecs = spec["initContainers"];
+        var initCount = initSpecs.IsArray ? initSpecs.Length : 0;
+        for (var i = 0; i < initCount; i++)
         {
-            foreach (var c in initSpecs)
+            if (IsRestartable(initSpecs[i]))
             {
-                if (IsRestartable(c as JsonObject))
-                {
-                    totalContainers++;
-                }
+                totalContainers++;
             }
         }
 
         var initializing = false;
-        if (Fields.Arr(status, "initContainerStatuses") is { } initStatuses)
+        var initStatuses = status["initContainerStatuses"];
+        for (var i = 0; i < initStatuses.Length && initStatuses.IsArray; i++)
         {
-            for (var i = 0; i < initStatuses.Count; i++)
+            var container = initStatuses[i];
+            var restartCount = container["restartCount"].L;
+            restarts += restartCount;
+            var lastFinished = container["lastState"]["terminated"]["finishedAt"].Time;
+            lastRestart = Later(lastRestart, lastFinished);
+            var restartable = initCount > 0 && IsRestartable(FindByName(initSpecs, initCount, container["name"]));
+            if (restartable)
             {
-                var container = initStatuses[i] as JsonObject;
-                var restartCount = Fields.L(container, "restartCount");
-                restarts += restartCount;
-                var lastFinished = Fields.Time(Fields.Obj(Fields.Obj(container, "lastState"), "terminated"), "finishedAt");
-                lastRestart = Later(lastRestart, lastFinished);
-                var restartable = IsRestartable(FindByName(initSpecs, Fields.S(container, "name")));
-                if (restartable)
-                {
-                    restartableInitRestarts += restartCount;
-                    lastRestartableInitRestart = Later(lastRestartableInitRestart, lastFinished);
-                }
+                restartableInitRestarts += restartCount;
+                lastRestartableInitRestart = Later(lastRestartableInitRestart, lastFinished);
+            }
 
-                var state = Fields.Obj(container, "state");
-                var terminated = Fields.Obj(state, "terminated");
-                var waiting = Fields.Obj(state, "waiting");
-                if (terminated is not null && Fields.L(terminated, "exitCode") == 0)
+            var state = container["state"];
+            var terminated = state["terminated"];
+            var waiting = state["waiting"];
+            if (terminated.Exists && terminated["exitCode"].L == 0)
+            {
+                continue;
+            }
+            if (restartable && container["started"].Bool == true)
+            {
+                if (container["ready"].Bool == true)
                 {
-                    continue;
+                    readyContainers++;
                 }
-                if (restartable && Fields.Bool(container, "started") == true)
+                continue;
+            }
+            if (terminated.Exists)
+            {
+                // Initialization failed.
+                var terminatedReason = terminated["reason"].S;
+                if (terminatedReason.Length == 0)
                 {
-                    if (Fields.Bool(container, "ready") == true)
-                    {
-                        readyContainers++;
-                    }
-                    continue;
-                }
-                if (terminated is not null)
-                {
-                    // Initialization failed.
-                    var terminatedReason = Fields.S(terminated, "reason");
-                    if (terminatedReason.Length == 0)
-                    {
-                        var signal = Fields.L(terminated, "signal");
-                        reason = signal != 0
-                            ? "Init:Signal:" + Formats.Int(signal)
-                            : "Init:ExitCode:" + Formats.Int(Fields.L(terminated, "exitCode"));
-                    }
-                    else
-                    {
-                        reason = "Init:" + terminatedReason;
-                    }
-                }
-                else if (waiting is not null && Fields.S(waiting, "reason") is { Length: > 0 } w && w != "PodInitializing")
-                {
-                    reason = "Init:" + w;
+                    var signal = terminated["signal"].L;
+                    reason = signal != 0
+                        ? "Init:Signal:" + Formats.Int(signal)
+                        : "Init:ExitCode:" + Formats.Int(terminated["exitCode"].L);
                 }
                 else
                 {
-                    reason = "Init:" + i.ToString(CultureInfo.InvariantCulture) + "/" + initCount.ToString(CultureInfo.InvariantCulture);
+                    reason = "Init:" + terminatedReason;
                 }
-                initializing = true;
-                break;
             }
+            else if (waiting.Exists && waiting["reason"].S is { Length: > 0 } w && w != "PodInitializing")
+            {
+                reason = "Init:" + w;
+            }
+            else
+            {
+                reason = "Init:" + i.ToString(CultureInfo.InvariantCulture) + "/" + initCount.ToString(CultureInfo.InvariantCulture);
+            }
+            initializing = true;
+            break;
         }
 
         if (!initializing || IsConditionTrue(conditions, "Initialized"))
@@ -151,52 +141,55 @@ internal static class PodPrinter
             restarts = restartableInitRestarts;
             lastRestart = lastRestartableInitRestart;
             var hasRunning = false;
-            if (Fields.Arr(status, "containerStatuses") is { } statuses)
+            var statuses = status["containerStatuses"];
+            var count = statuses.IsArray ? statuses.Length : 0;
+            for (var i = count - 1; i >= 0; i--)
             {
-                for (var i = statuses.Count - 1; i >= 0; i--)
+                var container = statuses[i];
+                restarts += container["restartCount"].L;
+                var lastTerminated = container["lastState"]["terminated"];
+                if (lastTerminated.Exists)
                 {
-                    var container = statuses[i] as JsonObject;
-                    restarts += Fields.L(container, "restartCount");
-                    lastRestart = Later(lastRestart, Fields.Time(Fields.Obj(Fields.Obj(container, "lastState"), "terminated"), "finishedAt"));
+                    lastRestart = Later(lastRestart, lastTerminated["finishedAt"].Time);
+                }
 
-                    var state = Fields.Obj(container, "state");
-                    var terminated = Fields.Obj(state, "terminated");
-                    var waitingReason = Fields.S(Fields.Obj(state, "waiting"), "reason");
-                    if (waitingReason.Length > 0)
+                var state = container["state"];
+                var terminated = state["terminated"];
+                var waitingReason = state["waiting"]["reason"].S;
+                if (waitingReason.Length > 0)
+                {
+                    reason = waitingReason;
+                }
+                else if (terminated.Exists)
+                {
+                    var terminatedReason = terminated["reason"].S;
+                    if (terminatedReason.Length > 0)
                     {
-                        reason = waitingReason;
+                        reason = terminatedReason;
                     }
-                    else if (terminated is not null)
+                    else
                     {
-                        var terminatedReason = Fields.S(terminated, "reason");
-                        if (terminatedReason.Length > 0)
-                        {
-                            reason = terminatedReason;
-                        }
-                        else
-                        {
-                            var signal = Fields.L(terminated, "signal");
-                            reason = signal != 0
-                                ? "Signal:" + Formats.Int(signal)
-                                : "ExitCode:" + Formats.Int(Fields.L(terminated, "exitCode"));
-                        }
+                        var signal = terminated["signal"].L;
+                        reason = signal != 0
+                            ? "Signal:" + Formats.Int(signal)
+                            : "ExitCode:" + Formats.Int(terminated["exitCode"].L);
                     }
-                    else if (Fields.Bool(container, "ready") == true && Fields.Obj(state, "running") is not null)
-                    {
-                        hasRunning = true;
-                        readyContainers++;
-                    }
+                }
+                else if (container["ready"].Bool == true && state["running"].Exists)
+                {
+                    hasRunning = true;
+                    readyContainers++;
                 }
             }
 
             // A pod whose other containers still run is Running (or NotReady), not Completed.
             if (reason == "Completed" && hasRunning)
             {
-                reason = IsConditionTrue(conditions, "Ready") ? "Running" : "NotReady";
+                reason = HasTrueCondition(conditions, "Ready") ? "Running" : "NotReady";
             }
         }
 
-        var deleting = Fields.Str(metadata, "deletionTimestamp") is not null;
+        var deleting = metadata["deletionTimestamp"].Exists;
         if (deleting && statusReason == NodeLostReason)
         {
             reason = "Unknown";
@@ -212,18 +205,18 @@ internal static class PodPrinter
             restartsCell += " (" + ctx.Since(lastRestart) + " ago)";
         }
 
-        var podIP = Fields.Str(Fields.Arr(status, "podIPs") is { Count: > 0 } ips ? ips[0] as JsonObject : null, "ip");
+        // The internal type only has podIPs; conversion from v1 fills it from podIP.
+        var podIP = status["podIPs"][0]["ip"].Str;
         if (string.IsNullOrEmpty(podIP))
         {
-            // The internal type only has podIPs; conversion from v1 fills it from podIP.
-            podIP = Fields.Str(status, "podIP");
+            podIP = status["podIP"].Str;
         }
-        var nodeName = Fields.S(spec, "nodeName");
-        var nominated = Fields.S(status, "nominatedNodeName");
+        var nodeName = spec["nodeName"].S;
+        var nominated = status["nominatedNodeName"].S;
 
         return
         [
-            Fields.Name(pod),
+            PrintContext.Name(pod),
             readyContainers.ToString(CultureInfo.InvariantCulture) + "/" + totalContainers.ToString(CultureInfo.InvariantCulture),
             reason,
             restartsCell,
@@ -231,29 +224,28 @@ internal static class PodPrinter
             string.IsNullOrEmpty(podIP) ? Formats.None : podIP,
             nodeName.Length == 0 ? Formats.None : nodeName,
             nominated.Length == 0 ? Formats.None : nominated,
-            ReadinessGates(Fields.Arr(spec, "readinessGates"), conditions),
+            ReadinessGates(spec["readinessGates"], conditions),
         ];
     }
 
-    private static string ReadinessGates(JsonArray? gates, JsonArray? conditions)
+    private static string ReadinessGates(JsonView gates, JsonView conditions)
     {
-        if (gates is null || gates.Count == 0)
+        var gateCount = gates.IsArray ? gates.Length : 0;
+        if (gateCount == 0)
         {
             return Formats.None;
         }
         var trueConditions = 0;
-        foreach (var g in gates)
+        var conditionCount = conditions.IsArray ? conditions.Length : 0;
+        for (var g = 0; g < gateCount; g++)
         {
-            var type = Fields.Str(g as JsonObject, "conditionType");
-            if (conditions is null)
+            var type = gates[g]["conditionType"].S;
+            for (var c = 0; c < conditionCount; c++)
             {
-                continue;
-            }
-            foreach (var c in conditions)
-            {
-                if (c is JsonObject cond && Fields.Str(cond, "type") == type)
+                var cond = conditions[c];
+                if (cond["type"].Is(type))
                 {
-                    if (Fields.Str(cond, "status") == "True")
+                    if (cond["status"].Is("True"))
                     {
                         trueConditions++;
                     }
@@ -261,40 +253,52 @@ internal static class PodPrinter
                 }
             }
         }
-        return trueConditions.ToString(CultureInfo.InvariantCulture) + "/" + gates.Count.ToString(CultureInfo.InvariantCulture);
+        return trueConditions.ToString(CultureInfo.InvariantCulture) + "/" + gateCount.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary><c>podutil.IsRestartableInitContainer</c>: an init container with <c>restartPolicy: Always</c> (a sidecar).</summary>
-    private static bool IsRestartable(JsonObject? container) => Fields.Str(container, "restartPolicy") == "Always";
+    private static bool IsRestartable(JsonView container) => container["restartPolicy"].Is("Always");
 
-    private static JsonObject? FindByName(JsonArray? containers, string name)
+    private static JsonView FindByName(JsonView containers, int count, JsonView name)
     {
-        if (containers is null)
+        var wanted = name.Str;
+        if (wanted is null)
         {
-            return null;
+            return default;
         }
-        foreach (var c in containers)
+        for (var i = 0; i < count; i++)
         {
-            if (c is JsonObject o && Fields.Str(o, "name") == name)
+            if (containers[i]["name"].Is(wanted))
             {
-                return o;
+                return containers[i];
             }
         }
-        return null;
+        return default;
     }
 
-    /// <summary>The first condition of <paramref name="type"/> decides, as kube's helpers read them.</summary>
-    private static bool IsConditionTrue(JsonArray? conditions, string type)
+    /// <summary>kube's <c>isPodInitializedConditionTrue</c>: the first condition of the type decides.</summary>
+    private static bool IsConditionTrue(JsonView conditions, string type)
     {
-        if (conditions is null)
+        for (var i = 0; i < conditions.Length && conditions.IsArray; i++)
         {
-            return false;
-        }
-        foreach (var c in conditions)
-        {
-            if (c is JsonObject cond && Fields.Str(cond, "type") == type)
+            var cond = conditions[i];
+            if (cond["type"].Is(type))
             {
-                return Fields.Str(cond, "status") == "True";
+                return cond["status"].Is("True");
+            }
+        }
+        return false;
+    }
+
+    /// <summary>kube's <c>hasPodReadyCondition</c>: any condition of the type that is True.</summary>
+    private static bool HasTrueCondition(JsonView conditions, string type)
+    {
+        for (var i = 0; i < conditions.Length && conditions.IsArray; i++)
+        {
+            var cond = conditions[i];
+            if (cond["type"].Is(type) && cond["status"].Is("True"))
+            {
+                return true;
             }
         }
         return false;

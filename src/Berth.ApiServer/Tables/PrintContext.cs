@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Berth.ApiServer.Tables;
 
 /// <summary>The clock reading one conversion uses for every age it prints, so a list's ages are consistent.</summary>
@@ -11,5 +9,8 @@ internal readonly struct PrintContext(DateTimeOffset now)
     public string Since(DateTimeOffset? t) => t is { } v ? HumanDuration.Format(Now - v) : "<unknown>";
 
     /// <summary>The AGE cell: how long ago <c>metadata.creationTimestamp</c> was.</summary>
-    public string Age(JsonObject obj) => Since(Fields.Time(Fields.Obj(obj, "metadata"), "creationTimestamp"));
+    public string Age(JsonView obj) => Since(obj["metadata"]["creationTimestamp"].Time);
+
+    /// <summary>The NAME cell: <c>metadata.name</c>.</summary>
+    public static string Name(JsonView obj) => obj["metadata"]["name"].S;
 }

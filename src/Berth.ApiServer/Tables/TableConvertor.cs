@@ -42,10 +42,11 @@ public sealed class TableConvertor
     {
         var printer = PrinterFor(info);
         var ctx = new PrintContext(_time.GetUtcNow());
+        var view = JsonView.Of(obj);
         return new TableRow
         {
-            Cells = printer.Cells(obj, ctx),
-            Conditions = printer.Conditions(obj),
+            Cells = printer.Cells(view, ctx),
+            Conditions = printer.Conditions(view),
             Object = include switch
             {
                 IncludeObject.Object => obj,
@@ -53,7 +54,7 @@ public sealed class TableConvertor
                 {
                     ["kind"] = PartialObjectMetadata.PartialObjectMetadataKind,
                     ["apiVersion"] = Table.MetaApiVersion,
-                    ["metadata"] = obj["metadata"]?.DeepClone() ?? new JsonObject(),
+                    ["metadata"] = view["metadata"].ToNode() ?? new JsonObject(),
                 },
                 _ => null,
             },
@@ -209,14 +210,15 @@ public sealed class TableConvertor
 
     private static void WriteRow(Utf8JsonWriter writer, KindPrinter printer, JsonObject obj, PrintContext ctx, IncludeObject include)
     {
+        var view = JsonView.Of(obj);
         writer.WriteStartObject();
         writer.WriteStartArray("cells");
-        foreach (var cell in printer.Cells(obj, ctx))
+        foreach (var cell in printer.Cells(view, ctx))
         {
             WriteCell(writer, cell);
         }
         writer.WriteEndArray();
-        if (printer.Conditions(obj) is { } conditions)
+        if (printer.Conditions(view) is { } conditions)
         {
             writer.WriteStartArray("conditions");
             foreach (var c in conditions)
@@ -247,7 +249,7 @@ public sealed class TableConvertor
                 writer.WriteString("kind", PartialObjectMetadata.PartialObjectMetadataKind);
                 writer.WriteString("apiVersion", Table.MetaApiVersion);
                 writer.WritePropertyName("metadata");
-                if (obj["metadata"] is JsonObject metadata)
+                if (view["metadata"] is { IsObject: true } metadata)
                 {
                     metadata.WriteTo(writer);
                 }

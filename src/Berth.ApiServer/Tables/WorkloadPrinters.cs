@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Berth.ApiServer.Tables;
 
 /// <summary>
@@ -120,121 +118,120 @@ internal static class WorkloadPrinters
         ], PodTemplate);
     }
 
-    private static JsonArray? TemplateContainers(JsonObject? spec) =>
-        Fields.Arr(Fields.Obj(Fields.Obj(spec, "template"), "spec"), "containers");
+    private static JsonView TemplateContainers(JsonView spec) => spec["template"]["spec"]["containers"];
 
-    private static object?[] Deployment(JsonObject obj, PrintContext ctx)
+    private static object?[] Deployment(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
+        var spec = obj["spec"];
+        var status = obj["status"];
         var (names, images) = Formats.Containers(TemplateContainers(spec));
         return
         [
-            Fields.Name(obj),
-            Formats.Int(Fields.L(status, "readyReplicas")) + "/" + Formats.Int(Fields.Long(spec, "replicas") ?? 1),
-            Fields.L(status, "updatedReplicas"),
-            Fields.L(status, "availableReplicas"),
+            PrintContext.Name(obj),
+            Formats.Int(status["readyReplicas"].L) + "/" + Formats.Int(spec["replicas"].Long ?? 1),
+            status["updatedReplicas"].L,
+            status["availableReplicas"].L,
             ctx.Age(obj),
             names,
             images,
-            Formats.Selector(Fields.Obj(spec, "selector")) ?? "<invalid>",
+            Formats.Selector(spec["selector"]) ?? "<invalid>",
         ];
     }
 
-    private static object?[] ReplicaSet(JsonObject obj, PrintContext ctx)
+    private static object?[] ReplicaSet(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
+        var spec = obj["spec"];
+        var status = obj["status"];
         var (names, images) = Formats.Containers(TemplateContainers(spec));
         return
         [
-            Fields.Name(obj),
-            Fields.Long(spec, "replicas") ?? 1,
-            Fields.L(status, "replicas"),
-            Fields.L(status, "readyReplicas"),
+            PrintContext.Name(obj),
+            spec["replicas"].Long ?? 1,
+            status["replicas"].L,
+            status["readyReplicas"].L,
             ctx.Age(obj),
             names,
             images,
-            Formats.FormatLabelSelector(Fields.Obj(spec, "selector")),
+            Formats.FormatLabelSelector(spec["selector"]),
         ];
     }
 
-    private static object?[] ReplicationController(JsonObject obj, PrintContext ctx)
+    private static object?[] ReplicationController(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
+        var spec = obj["spec"];
+        var status = obj["status"];
         var (names, images) = Formats.Containers(TemplateContainers(spec));
         return
         [
-            Fields.Name(obj),
-            Fields.Long(spec, "replicas") ?? 1,
-            Fields.L(status, "replicas"),
-            Fields.L(status, "readyReplicas"),
+            PrintContext.Name(obj),
+            spec["replicas"].Long ?? 1,
+            status["replicas"].L,
+            status["readyReplicas"].L,
             ctx.Age(obj),
             names,
             images,
-            Formats.Labels(Fields.Obj(spec, "selector")),
+            Formats.Labels(spec["selector"]),
         ];
     }
 
-    private static object?[] StatefulSet(JsonObject obj, PrintContext ctx)
+    private static object?[] StatefulSet(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
+        var spec = obj["spec"];
         var (names, images) = Formats.Containers(TemplateContainers(spec));
         return
         [
-            Fields.Name(obj),
-            Formats.Int(Fields.L(Fields.Obj(obj, "status"), "readyReplicas")) + "/" + Formats.Int(Fields.Long(spec, "replicas") ?? 1),
+            PrintContext.Name(obj),
+            Formats.Int(obj["status"]["readyReplicas"].L) + "/" + Formats.Int(spec["replicas"].Long ?? 1),
             ctx.Age(obj),
             names,
             images,
         ];
     }
 
-    private static object?[] DaemonSet(JsonObject obj, PrintContext ctx)
+    private static object?[] DaemonSet(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
-        var podSpec = Fields.Obj(Fields.Obj(spec, "template"), "spec");
-        var (names, images) = Formats.Containers(Fields.Arr(podSpec, "containers"));
+        var spec = obj["spec"];
+        var status = obj["status"];
+        var podSpec = spec["template"]["spec"];
+        var (names, images) = Formats.Containers(podSpec["containers"]);
         return
         [
-            Fields.Name(obj),
-            Fields.L(status, "desiredNumberScheduled"),
-            Fields.L(status, "currentNumberScheduled"),
-            Fields.L(status, "numberReady"),
-            Fields.L(status, "updatedNumberScheduled"),
-            Fields.L(status, "numberAvailable"),
-            Formats.Labels(Fields.Obj(podSpec, "nodeSelector")),
+            PrintContext.Name(obj),
+            status["desiredNumberScheduled"].L,
+            status["currentNumberScheduled"].L,
+            status["numberReady"].L,
+            status["updatedNumberScheduled"].L,
+            status["numberAvailable"].L,
+            Formats.Labels(podSpec["nodeSelector"]),
             ctx.Age(obj),
             names,
             images,
-            Formats.FormatLabelSelector(Fields.Obj(spec, "selector")),
+            Formats.FormatLabelSelector(spec["selector"]),
         ];
     }
 
-    private static object?[] Job(JsonObject obj, PrintContext ctx)
+    private static object?[] Job(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
-        var succeeded = Formats.Int(Fields.L(status, "succeeded"));
+        var spec = obj["spec"];
+        var status = obj["status"];
+        var succeeded = Formats.Int(status["succeeded"].L);
 
         string completions;
-        if (Fields.Long(spec, "completions") is { } want)
+        if (spec["completions"].Long is { } want)
         {
             completions = succeeded + "/" + Formats.Int(want);
         }
         else
         {
-            var parallelism = Fields.Long(spec, "parallelism") ?? 1;
+            var parallelism = spec["parallelism"].Long ?? 1;
             completions = parallelism > 1 ? succeeded + "/1 of " + Formats.Int(parallelism) : succeeded + "/1";
         }
 
-        var start = Fields.Time(status, "startTime");
-        var end = Fields.Time(status, "completionTime");
+        var start = status["startTime"].Time;
+        var end = status["completionTime"].Time;
         var duration = start is null ? "" : HumanDuration.Format((end ?? ctx.Now) - start.Value);
 
-        var conditions = Fields.Arr(status, "conditions");
+        var conditions = status["conditions"];
         string jobStatus;
         if (HasCondition(conditions, "Complete"))
         {
@@ -244,7 +241,7 @@ internal static class WorkloadPrinters
         {
             jobStatus = "Failed";
         }
-        else if (Fields.Str(Fields.Obj(obj, "metadata"), "deletionTimestamp") is not null)
+        else if (obj["metadata"]["deletionTimestamp"].Exists)
         {
             jobStatus = "Terminating";
         }
@@ -264,86 +261,81 @@ internal static class WorkloadPrinters
         var (names, images) = Formats.Containers(TemplateContainers(spec));
         return
         [
-            Fields.Name(obj),
+            PrintContext.Name(obj),
             jobStatus,
             completions,
             duration,
             ctx.Age(obj),
             names,
             images,
-            Formats.FormatLabelSelector(Fields.Obj(spec, "selector")),
+            Formats.FormatLabelSelector(spec["selector"]),
         ];
     }
 
     /// <summary>kube's <c>hasJobCondition</c>: the first condition of the type decides.</summary>
-    private static bool HasCondition(JsonArray? conditions, string type)
+    private static bool HasCondition(JsonView conditions, string type)
     {
-        if (conditions is null)
+        for (var i = 0; i < conditions.Length && conditions.IsArray; i++)
         {
-            return false;
-        }
-        foreach (var c in conditions)
-        {
-            if (c is JsonObject cond && Fields.Str(cond, "type") == type)
+            var cond = conditions[i];
+            if (cond["type"].Is(type))
             {
-                return Fields.Str(cond, "status") == "True";
+                return cond["status"].Is("True");
             }
         }
         return false;
     }
 
-    private static object?[] CronJob(JsonObject obj, PrintContext ctx)
+    private static object?[] CronJob(JsonView obj, PrintContext ctx)
     {
-        var spec = Fields.Obj(obj, "spec");
-        var status = Fields.Obj(obj, "status");
-        var jobSpec = Fields.Obj(Fields.Obj(spec, "jobTemplate"), "spec");
+        var spec = obj["spec"];
+        var status = obj["status"];
+        var jobSpec = spec["jobTemplate"]["spec"];
         var (names, images) = Formats.Containers(TemplateContainers(jobSpec));
-        var lastSchedule = Fields.Time(status, "lastScheduleTime") is { } t ? ctx.Since(t) : Formats.None;
+        var lastSchedule = status["lastScheduleTime"].Time is { } t ? ctx.Since(t) : Formats.None;
+        var active = status["active"];
         return
         [
-            Fields.Name(obj),
-            Fields.S(spec, "schedule"),
-            Fields.Str(spec, "timeZone") ?? Formats.None,
+            PrintContext.Name(obj),
+            spec["schedule"].S,
+            spec["timeZone"].Str ?? Formats.None,
             // The column says boolean but kube prints a string here (printBoolPtr); suspend defaults to false.
-            Formats.Bool(Fields.Bool(spec, "suspend") ?? false),
-            (long)Fields.Count(status, "active"),
+            Formats.Bool(spec["suspend"].Bool ?? false),
+            active.IsArray ? (long)active.Length : 0L,
             lastSchedule,
             ctx.Age(obj),
             names,
             images,
-            Formats.FormatLabelSelector(Fields.Obj(jobSpec, "selector")),
+            Formats.FormatLabelSelector(jobSpec["selector"]),
         ];
     }
 
-    private static object?[] ControllerRevision(JsonObject obj, PrintContext ctx)
+    private static object?[] ControllerRevision(JsonView obj, PrintContext ctx)
     {
         var controller = Formats.None;
-        if (Fields.Arr(Fields.Obj(obj, "metadata"), "ownerReferences") is { } owners)
+        foreach (var owner in Formats.Items(obj["metadata"]["ownerReferences"]))
         {
-            foreach (var o in owners)
+            if (owner["controller"].Bool == true)
             {
-                if (o is JsonObject owner && Fields.Bool(owner, "controller") == true)
-                {
-                    var apiVersion = Fields.S(owner, "apiVersion");
-                    var slash = apiVersion.IndexOf('/');
-                    var group = slash < 0 ? "" : apiVersion[..slash];
-                    var kind = Fields.S(owner, "kind");
-                    var name = Fields.S(owner, "name");
-                    // formatResourceName: lower-cased GroupKind ("daemonset.apps") then "/name".
-                    controller = kind.Length == 0 && group.Length == 0
-                        ? name
-                        : (group.Length == 0 ? kind : kind + "." + group).ToLowerInvariant() + "/" + name;
-                    break;
-                }
+                var apiVersion = owner["apiVersion"].S;
+                var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+                var group = slash < 0 ? "" : apiVersion[..slash];
+                var kind = owner["kind"].S;
+                var name = owner["name"].S;
+                // formatResourceName: lower-cased GroupKind ("daemonset.apps") then "/name".
+                controller = kind.Length == 0 && group.Length == 0
+                    ? name
+                    : (group.Length == 0 ? kind : kind + "." + group).ToLowerInvariant() + "/" + name;
+                break;
             }
         }
-        return [Fields.Name(obj), controller, Fields.L(obj, "revision"), ctx.Age(obj)];
+        return [PrintContext.Name(obj), controller, obj["revision"].L, ctx.Age(obj)];
     }
 
-    private static object?[] PodTemplate(JsonObject obj, PrintContext ctx)
+    private static object?[] PodTemplate(JsonView obj, PrintContext ctx)
     {
-        var template = Fields.Obj(obj, "template");
-        var (names, images) = Formats.Containers(Fields.Arr(Fields.Obj(template, "spec"), "containers"));
-        return [Fields.Name(obj), names, images, Formats.Labels(Fields.Obj(Fields.Obj(template, "metadata"), "labels"))];
+        var template = obj["template"];
+        var (names, images) = Formats.Containers(template["spec"]["containers"]);
+        return [PrintContext.Name(obj), names, images, Formats.Labels(template["metadata"]["labels"])];
     }
 }
