@@ -89,7 +89,7 @@ internal readonly struct JsonView
     {
         get
         {
-            if (index < 0 || index >= Length)
+            if (index < 0 || !IsArray || index >= Length)
             {
                 return default;
             }
@@ -152,21 +152,10 @@ internal readonly struct JsonView
                 {
                     return null;
                 }
-                return _element.TryGetInt64(out var l) ? l : (long)_element.GetDouble();
+                // A number too large for a double (1e400) reads as absent rather than throwing.
+                return _element.TryGetInt64(out var l) ? l : _element.TryGetDouble(out var d) ? (long)d : null;
             }
-            if (_node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
-            {
-                return null;
-            }
-            if (v.TryGetValue<long>(out var nl))
-            {
-                return nl;
-            }
-            if (v.TryGetValue<int>(out var ni))
-            {
-                return ni;
-            }
-            return v.TryGetValue<double>(out var nd) ? (long)nd : (long)v.GetValue<decimal>();
+            return _node is JsonValue v && NodeNumber(v, out var integer, out var real) ? integer ?? (long)real : null;
         }
     }
 
@@ -180,13 +169,9 @@ internal readonly struct JsonView
         {
             if (_mode == Element)
             {
-                return _element.ValueKind == JsonValueKind.Number ? _element.GetDouble() : null;
+                return _element.ValueKind == JsonValueKind.Number && _element.TryGetDouble(out var d) ? d : null;
             }
-            if (_node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
-            {
-                return null;
-            }
-            return v.TryGetValue<double>(out var d) ? d : (double)v.GetValue<decimal>();
+            return _node is JsonValue v && NodeNumber(v, out var integer, out var real) ? integer ?? real : null;
         }
     }
 
@@ -198,25 +183,93 @@ internal readonly struct JsonView
         {
             return _element.ValueKind == JsonValueKind.Number && _element.TryGetInt64(out value);
         }
-        if (_node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+        if (_node is JsonValue v && NodeNumber(v, out var integer, out var real))
         {
-            if (v.TryGetValue(out value))
-            {
-                return true;
-            }
-            if (v.TryGetValue<int>(out var i))
+            // Doubles that hold whole numbers come from code, not from parsed text; keep them whole.
+            if (integer is { } i)
             {
                 value = i;
                 return true;
             }
-            // Doubles that hold whole numbers come from code, not from parsed text; keep them whole.
-            if (v.TryGetValue<double>(out var d) && Math.Floor(d) == d && Math.Abs(d) < 9e18)
+            if (Math.Floor(real) == real && Math.Abs(real) < 9e18)
             {
-                value = (long)d;
+                value = (long)real;
                 return true;
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Reads a number held by a constructed <see cref="JsonValue"/>, whatever CLR type it wraps (each wraps exactly
+    /// one and converts to no other). <paramref name="integer"/> is set for integral types.
+    /// </summary>
+    private static bool NodeNumber(JsonValue v, out long? integer, out double real)
+    {
+        integer = null;
+        real = 0;
+        if (v.GetValueKind() != JsonValueKind.Number)
+        {
+            return false;
+        }
+        if (v.TryGetValue<long>(out var l))
+        {
+            integer = l;
+        }
+        else if (v.TryGetValue<int>(out var i))
+        {
+            integer = i;
+        }
+        else if (v.TryGetValue<short>(out var sh))
+        {
+            integer = sh;
+        }
+        else if (v.TryGetValue<byte>(out var b))
+        {
+            integer = b;
+        }
+        else if (v.TryGetValue<uint>(out var ui))
+        {
+            integer = ui;
+        }
+        else if (v.TryGetValue<ulong>(out var ul))
+        {
+            if (ul <= long.MaxValue)
+            {
+                integer = (long)ul;
+            }
+            real = ul;
+            return true;
+        }
+        else if (v.TryGetValue<double>(out var d))
+        {
+            real = d;
+            return true;
+        }
+        else if (v.TryGetValue<float>(out var f))
+        {
+            real = f;
+            return true;
+        }
+        else if (v.TryGetValue<decimal>(out var m))
+        {
+            real = (double)m;
+            return true;
+        }
+        else if (v.TryGetValue<JsonElement>(out var e) && e.ValueKind == JsonValueKind.Number)
+        {
+            if (e.TryGetInt64(out var el))
+            {
+                integer = el;
+            }
+            return e.TryGetDouble(out real) || integer is not null;
+        }
+        else
+        {
+            return false;
+        }
+        real = integer.Value;
+        return true;
     }
 
     public bool? Bool => Kind switch

@@ -242,7 +242,3 @@ public sealed class TableConvertorTests
              {"name":"sidecar","ready":true,"restartCount":0,"started":true,"state":{"running":{"startedAt":"2025-06-01T00:00:00Z"} } }]} }
         """);
 }
-
-/// <summary>Runs <see cref="TableConvertorTests"/> alone so its timing line is not inflated by other tests.</summary>
-[CollectionDefinition(nameof(TableConvertorTests), DisableParallelization = true)]
-public sealed class TableConvertorTestsCollection;
