@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -345,7 +346,8 @@ internal readonly struct JsonView
         switch (_mode)
         {
             case Element:
-                _element.WriteTo(writer);
+                // The element was parsed from valid JSON: copy its bytes instead of re-writing token by token.
+                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(_element), skipInputValidation: true);
                 break;
             case Node:
                 _node!.WriteTo(writer);

@@ -242,7 +242,7 @@ public sealed class TableConvertor
         switch (include)
         {
             case IncludeObject.Object:
-                obj.WriteTo(writer);
+                view.WriteTo(writer);
                 break;
             case IncludeObject.Metadata:
                 writer.WriteStartObject();
