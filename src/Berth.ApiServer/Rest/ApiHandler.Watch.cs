@@ -152,7 +152,8 @@ public sealed partial class ApiHandler
             using var w = new Utf8JsonWriter(pipe);
             if (shape == ResponseShape.Table)
             {
-                _writer.Tables.WriteTable(w, info, [obj], e.Revision.ToString(CultureInfo.InvariantCulture), null, null, include);
+                // kube sends the column definitions with the first event only.
+                _writer.Tables.WriteTable(w, info, [obj], e.Revision.ToString(CultureInfo.InvariantCulture), null, null, include, firstTableEvent);
                 firstTableEvent = false;
             }
             else

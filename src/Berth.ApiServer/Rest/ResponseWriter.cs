@@ -88,12 +88,7 @@ public sealed class ResponseWriter(TableConvertor tables, VersionConverter conve
         await WriteBytesAsync(ctx, code, buffer.WrittenMemory).ConfigureAwait(false);
     }
 
-    public static IncludeObject Include(HttpContext ctx) => ctx.Request.Query["includeObject"].ToString() switch
-    {
-        "None" => IncludeObject.None,
-        "Object" => IncludeObject.Object,
-        _ => IncludeObject.Metadata,
-    };
+    public static IncludeObject Include(HttpContext ctx) => TableOptions.ParseIncludeObject(ctx.Request.Query["includeObject"].ToString());
 
     private static void WritePartial(Utf8JsonWriter w, JsonObject obj)
     {
@@ -114,9 +109,10 @@ public sealed class ResponseWriter(TableConvertor tables, VersionConverter conve
         var pipe = ctx.Response.BodyWriter;
         if (shape == ResponseShape.Table)
         {
-            using (var w = new Utf8JsonWriter(pipe))
+            await using (var w = new Utf8JsonWriter(pipe))
             {
-                Tables.WriteTable(w, info, list.Items.Select(i => ParseItem(info, i.Json)), rv, list.Continue, list.RemainingItemCount, Include(ctx));
+                await Tables.WriteTableAsync(w, info, list.Items.Select(i => ParseItem(info, i.Json)), rv, list.Continue, list.RemainingItemCount,
+                    Include(ctx), cancellationToken: ctx.RequestAborted).ConfigureAwait(false);
             }
             await pipe.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
             return;
