@@ -30,6 +30,10 @@ public interface IApiClient
         CancellationToken cancellationToken = default);
 
     Task DeleteAsync(ResourceInfo resource, string? ns, string name, V1DeleteOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>POSTs to a subresource of an object: pods/binding (a Binding) or pods/eviction (an Eviction).</summary>
+    Task CreateSubresourceAsync(ResourceInfo resource, string? ns, string name, string subresource, JsonObject body,
+        CancellationToken cancellationToken = default);
 }
 
 /// <summary>The patch forms a client can send.</summary>

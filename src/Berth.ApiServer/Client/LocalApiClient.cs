@@ -156,4 +156,26 @@ public sealed class LocalApiClient(RestStorage storage, string fieldManager) : I
 
     public async Task DeleteAsync(ResourceInfo resource, string? ns, string name, V1DeleteOptions? options = null, CancellationToken cancellationToken = default) =>
         await storage.DeleteAsync(resource, Ns(resource, ns), name, options, _options, cancellationToken).ConfigureAwait(false);
+
+    public async Task CreateSubresourceAsync(ResourceInfo resource, string? ns, string name, string subresource, JsonObject body,
+        CancellationToken cancellationToken = default)
+    {
+        switch (resource.Resource, subresource)
+        {
+            case ("pods", "binding"):
+                var binding = KubeJson.Deserialize<V1Binding>(body);
+                if (binding.Target?.Name is not { Length: > 0 } node)
+                {
+                    throw StatusException.Invalid("Binding", "", name, [Api.Validation.FieldError.Required("target.name")]);
+                }
+                await storage.BindAsync(Ns(resource, ns), name, node, binding.Metadata?.Annotations, _options, cancellationToken).ConfigureAwait(false);
+                return;
+            case ("pods", "eviction"):
+                var eviction = KubeJson.Deserialize<V1Eviction>(body);
+                await storage.Eviction.EvictAsync(resource, Ns(resource, ns), name, eviction.DeleteOptions, _options, cancellationToken).ConfigureAwait(false);
+                return;
+            default:
+                throw StatusException.Create(404, "NotFound", $"the server could not find the requested resource ({resource.Resource}/{subresource})");
+        }
+    }
 }

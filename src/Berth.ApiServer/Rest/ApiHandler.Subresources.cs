@@ -205,57 +205,10 @@ public sealed partial class ApiHandler
             throw StatusException.Invalid("Binding", "", name,
                 [Api.Validation.FieldError.NotSupported("target.kind", binding.Target?.Kind ?? "", ["Node", "<empty>"])]);
         }
-        await BindPodAsync(ns, name, binding.Target.Name, binding.Metadata?.Annotations, QueryOptions.Write(ctx, user, []), ctx.RequestAborted)
+        await _storage.BindAsync(ns, name, binding.Target.Name, binding.Metadata?.Annotations, QueryOptions.Write(ctx, user, []), ctx.RequestAborted)
             .ConfigureAwait(false);
         var status = new V1Status { ApiVersion = "v1", Kind = "Status", Metadata = new V1ListMeta(), Status = "Success", Code = 201 };
         await ResponseWriter.WriteBytesAsync(ctx, 201, KubeJson.SerializeToUtf8(status)).ConfigureAwait(false);
-    }
-
-    /// <summary>Assigns a pod to a node as kube's binding REST does: once only, and with PodScheduled=True.</summary>
-    public async Task BindPodAsync(string ns, string name, string node, IDictionary<string, string>? annotations, WriteOptions options, CancellationToken ct)
-    {
-        var pods = _storage.Kinds.Find("", "v1", "pods")!;
-        await _storage.RawUpdateAsync(pods, ns, name, pod =>
-        {
-            if (ObjectMeta.DeletionTimestamp(pod) is not null)
-            {
-                throw StatusException.Conflict("pods", "", name, "pod is being deleted, cannot be assigned to a host");
-            }
-            var spec = pod["spec"] as JsonObject ?? new JsonObject();
-            if (!string.IsNullOrEmpty(spec["nodeName"]?.GetValue<string>()))
-            {
-                throw StatusException.Conflict("pods", "", name, $"pod {name} is already assigned to node \"{spec["nodeName"]!.GetValue<string>()}\"");
-            }
-            spec["nodeName"] = node;
-            pod["spec"] = spec;
-            if (annotations is { Count: > 0 })
-            {
-                var meta = ObjectMeta.Metadata(pod);
-                var a = meta["annotations"] as JsonObject ?? new JsonObject();
-                foreach (var (k, v) in annotations)
-                {
-                    a[k] = v;
-                }
-                meta["annotations"] = a;
-            }
-            var status = pod["status"] as JsonObject ?? new JsonObject();
-            pod["status"] = status;
-            var conditions = status["conditions"] as JsonArray ?? new JsonArray();
-            status["conditions"] = conditions;
-            var existing = conditions.FirstOrDefault(c => c?["type"]?.GetValue<string>() == "PodScheduled");
-            if (existing is not null)
-            {
-                conditions.Remove(existing);
-            }
-            conditions.Add(new JsonObject
-            {
-                ["type"] = "PodScheduled",
-                ["status"] = "True",
-                ["lastProbeTime"] = null,
-                ["lastTransitionTime"] = _storage.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            });
-            return pod;
-        }, options, ct).ConfigureAwait(false);
     }
 
     // ───────────────────────────── eviction ─────────────────────────────
@@ -272,7 +225,7 @@ public sealed partial class ApiHandler
         }
         var warnings = new List<string>();
         var options = QueryOptions.Write(ctx, user, warnings);
-        await _eviction.EvictAsync(info, ns, name, eviction.DeleteOptions, options, ctx.RequestAborted).ConfigureAwait(false);
+        await _storage.Eviction.EvictAsync(info, ns, name, eviction.DeleteOptions, options, ctx.RequestAborted).ConfigureAwait(false);
         var status = new V1Status { ApiVersion = "v1", Kind = "Status", Metadata = new V1ListMeta(), Status = "Success", Code = 201 };
         await ResponseWriter.WriteBytesAsync(ctx, 201, KubeJson.SerializeToUtf8(status)).ConfigureAwait(false);
     }

@@ -28,7 +28,6 @@ public sealed partial class ApiHandler
     private readonly ServerVersion _version;
     private readonly ILogger<ApiHandler> _logger;
     private readonly IReadOnlyDictionary<string, ISubresourceHandler> _subresources;
-    private readonly EvictionService _eviction;
 
     public ApiHandler(RestStorage storage, DiscoveryService discovery, OpenApiService openApi, Authenticator auth,
         ResponseWriter writer, ServerVersion version, IEnumerable<ISubresourceHandler> subresources, ILogger<ApiHandler> logger)
@@ -41,7 +40,6 @@ public sealed partial class ApiHandler
         _version = version;
         _logger = logger;
         _subresources = subresources.ToDictionary(s => s.Key, StringComparer.Ordinal);
-        _eviction = new EvictionService(storage);
     }
 
     /// <summary>Set when the server is ready to serve (storage loaded, bootstrap objects created).</summary>

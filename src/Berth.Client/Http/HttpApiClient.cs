@@ -286,5 +286,9 @@ public sealed class HttpApiClient : IApiClient, IDisposable
         await SendAsync(req, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task CreateSubresourceAsync(ResourceInfo resource, string? ns, string name, string subresource, JsonObject body,
+        CancellationToken cancellationToken = default) =>
+        await SendAsync(HttpMethod.Post, WithManager(Path(resource, ns, name, subresource)), body, "application/json", cancellationToken).ConfigureAwait(false);
+
     public void Dispose() => _http.Dispose();
 }
