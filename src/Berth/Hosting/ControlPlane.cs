@@ -29,7 +29,10 @@ public sealed class ControlPlane : IAsyncDisposable
             new NamespaceController(client, loggerFactory.CreateLogger<NamespaceController>()),
             new ServiceAccountController(client, loggerFactory.CreateLogger<ServiceAccountController>()),
         ], loggerFactory.CreateLogger<ControllerManager>());
-        plane._controllers = Task.Run(() => manager.RunAsync(plane._stop.Token), CancellationToken.None);
+        // Controllers act only while this server holds the controller-manager Lease, so servers can run side by side.
+        var elector = new Berth.Client.Leader.LeaderElector(client, "kube-system", "berth-controller-manager",
+            Environment.MachineName + "_" + Guid.NewGuid().ToString("n")[..8], loggerFactory.CreateLogger("leader-election"));
+        plane._controllers = Task.Run(() => elector.RunAsync(manager.RunAsync, plane._stop.Token), CancellationToken.None);
         return plane;
     }
 
