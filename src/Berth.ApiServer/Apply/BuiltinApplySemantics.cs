@@ -36,9 +36,16 @@ internal static class BuiltinApplySemantics
         (typeof(V1ReplicationControllerSpec), "selector"),
     ];
 
-    /// <summary>Struct fields that are not pointers in Go, so a typed object always has them.</summary>
+    /// <summary>
+    /// Fields a typed Go object always has: non-pointer structs (present as <c>{}</c>), and slices without
+    /// <c>omitempty</c> (present as null).
+    /// </summary>
     private static readonly HashSet<(Type, string)> ImplicitFields =
     [
+        (typeof(V1PodSpec), "containers"),
+        (typeof(V1Role), "rules"),
+        (typeof(V1ClusterRole), "rules"),
+        (typeof(V1EndpointSlice), "endpoints"),
         (typeof(V1PodTemplateSpec), "metadata"),
         (typeof(V1PodTemplateSpec), "spec"),
         (typeof(V1PodTemplate), "template"),

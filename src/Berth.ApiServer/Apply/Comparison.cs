@@ -158,7 +158,7 @@ internal sealed class Comparison
         }
     }
 
-    // A non-pointer struct field exists in kube's typed object whenever its parent does.
+    // Some fields exist in kube's typed object whenever their parent does (see ISchemaNode.IsImplicitlyPresent).
     private static bool TryGet(JsonObject? o, string key, ISchemaNode schema, out JsonNode? value)
     {
         if (o is not null)
@@ -169,7 +169,8 @@ internal sealed class Comparison
             }
             if (schema.Kind == SchemaNodeKind.Map && schema.IsImplicitlyPresent(key))
             {
-                value = ImplicitEmpty;
+                // A struct is there as {}, a slice as null.
+                value = schema.Field(key)?.Kind == SchemaNodeKind.Map ? ImplicitEmpty : null;
                 return true;
             }
         }

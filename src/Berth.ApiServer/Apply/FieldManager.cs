@@ -83,7 +83,7 @@ public static class FieldManager
         {
             managed = TryDecode(newManagedFields) is { Fields.Count: > 0 } fromClient ? fromClient : DecodeOrEmpty(liveManagedFields);
         }
-        RemoveManagedFields(newObj);
+        var index = RemoveManagedFields(newObj);
 
         // kube's skipNonAppliedManager: an object nobody tracks is only tracked from its creation on.
         if (managed.Fields.Count == 0 && !IsCreate(oldObj))
@@ -94,12 +94,12 @@ public static class FieldManager
         {
             var context = new Context(schema, apiVersion, subresource, ManagedFieldsCodec.Truncate(now), resetFields);
             context.Update(live, newObj, managed, manager);
-            SetManagedFields(newObj, ManagedFieldsCodec.Encode(managed));
+            SetManagedFields(newObj, ManagedFieldsCodec.Encode(managed), index);
         }
         catch (Exception e) when (e is SchemaValueException or FormatException)
         {
             // kube's UpdateNoErrors: never fail the write over managed fields; keep what the live object had.
-            SetManagedFields(newObj, liveManagedFields?.DeepClone());
+            SetManagedFields(newObj, liveManagedFields?.DeepClone(), index);
         }
     }
 
@@ -160,7 +160,7 @@ public static class FieldManager
         {
             throw StatusException.Internal("failed to decode managed fields: " + e.Message);
         }
-        RemoveManagedFields(liveObj);
+        var index = RemoveManagedFields(liveObj);
 
         var context = new Context(schema, apiVersion, subresource, ManagedFieldsCodec.Truncate(now), resetFields);
         JsonObject result;
@@ -197,7 +197,7 @@ public static class FieldManager
         {
             LastApplied.Sync(result, applied);
         }
-        SetManagedFields(result, ManagedFieldsCodec.Encode(managed));
+        SetManagedFields(result, ManagedFieldsCodec.Encode(managed), index);
         return result;
     }
 
@@ -280,15 +280,23 @@ public static class FieldManager
         return null;
     }
 
-    private static void RemoveManagedFields(JsonObject obj)
+    /// <summary>Removes managedFields, returning where it was so it can be put back in place (-1 if absent).</summary>
+    private static int RemoveManagedFields(JsonObject obj)
     {
         if (obj["metadata"] is JsonObject m)
         {
-            m.Remove("managedFields");
+            var index = m.IndexOf("managedFields");
+            if (index >= 0)
+            {
+                m.RemoveAt(index);
+            }
+            return index;
         }
+        return -1;
     }
 
-    private static void SetManagedFields(JsonObject obj, JsonNode? managedFields)
+    // Keeping the field's position keeps an unchanged object byte-for-byte identical.
+    private static void SetManagedFields(JsonObject obj, JsonNode? managedFields, int index)
     {
         if (managedFields is null)
         {
@@ -300,7 +308,19 @@ public static class FieldManager
             m = [];
             obj["metadata"] = m;
         }
-        m["managedFields"] = managedFields;
+        var existing = m.IndexOf("managedFields");
+        if (existing >= 0)
+        {
+            m[existing] = managedFields;
+        }
+        else if (index >= 0 && index <= m.Count)
+        {
+            m.Insert(index, "managedFields", managedFields);
+        }
+        else
+        {
+            m["managedFields"] = managedFields;
+        }
     }
 
     private static string? GetString(JsonObject o, string name) =>

@@ -35,9 +35,10 @@ public interface ISchemaNode
     ISchemaNode? Elements { get; }
 
     /// <summary>
-    /// For maps: whether the declared field <paramref name="name"/> always exists when its parent does (a
-    /// non-pointer struct in the Go types, such as <c>spec.template</c>). kube compares typed objects, in
-    /// which such fields are never absent, so they never get a <c>.</c> (self) entry in an Update's fieldsV1.
+    /// For maps: whether the declared field <paramref name="name"/> always exists when its parent does (in the
+    /// Go types, a non-pointer struct such as <c>spec.template</c>, present as <c>{}</c>, or a slice without
+    /// <c>omitempty</c> such as <c>containers</c>, present as null). kube compares typed objects, in which such
+    /// fields are never absent, so they never get a <c>.</c> (self) entry in an Update's fieldsV1.
     /// </summary>
     bool IsImplicitlyPresent(string name);
 

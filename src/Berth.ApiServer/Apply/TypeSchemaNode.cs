@@ -136,7 +136,7 @@ internal sealed class TypeSchemaNode : ISchemaNode
     public bool IsImplicitlyPresent(string name) =>
         _type.Kind == Api.Schema.SchemaKind.Object
         && BuiltinApplySemantics.IsImplicit(DeclaringType, name, _root)
-        && Field(name) is { Kind: SchemaNodeKind.Map };
+        && Field(name) is { Kind: SchemaNodeKind.Map or SchemaNodeKind.List };
 
     public JsonNode? FieldDefault(string name) =>
         _type.Kind == Api.Schema.SchemaKind.Object ? BuiltinApplySemantics.KeyDefault(DeclaringType, name) : null;
