@@ -46,20 +46,39 @@ internal sealed class Comparison
         {
             CompareMapItems(lhs, rhs, schema, sets, Level.Root);
         }
-        return new Comparison(sets.Added.Seal(), sets.Modified.Seal(), sets.Removed.Seal());
+        return new Comparison(Sealed(sets.AddedOrNull), Sealed(sets.ModifiedOrNull), Sealed(sets.RemovedOrNull));
     }
 
+    private static FieldSet Sealed(FieldSet? s) => s?.Seal() ?? FieldSet.Empty;
+
+    // The three result sets of one map or list, created only when something lands in them.
     private sealed class Sets
     {
-        public readonly FieldSet Added = new();
-        public readonly FieldSet Modified = new();
-        public readonly FieldSet Removed = new();
+        private FieldSet? _added;
+        private FieldSet? _modified;
+        private FieldSet? _removed;
+
+        public FieldSet Added => _added ??= new FieldSet();
+        public FieldSet Modified => _modified ??= new FieldSet();
+        public FieldSet Removed => _removed ??= new FieldSet();
+        public FieldSet? AddedOrNull => _added;
+        public FieldSet? ModifiedOrNull => _modified;
+        public FieldSet? RemovedOrNull => _removed;
 
         public void AttachTo(Sets parent, PathElement pe)
         {
-            parent.Added.AddChild(pe, Added);
-            parent.Modified.AddChild(pe, Modified);
-            parent.Removed.AddChild(pe, Removed);
+            if (_added is not null)
+            {
+                parent.Added.AddChild(pe, _added);
+            }
+            if (_modified is not null)
+            {
+                parent.Modified.AddChild(pe, _modified);
+            }
+            if (_removed is not null)
+            {
+                parent.Removed.AddChild(pe, _removed);
+            }
         }
     }
 
@@ -183,57 +202,60 @@ internal sealed class Comparison
         var elements = schema.Elements ?? DeducedSchemaNode.Instance;
         var lCount = l?.Count ?? 0;
         var rCount = r?.Count ?? 0;
-        var all = new List<PathElement>(Math.Max(lCount, rCount));
-        var lValues = new Dictionary<PathElement, List<JsonNode?>>(lCount);
-        var rValues = new Dictionary<PathElement, List<JsonNode?>>(rCount);
+        var lPes = new PathElement[lCount];
+        var rPes = new PathElement[rCount];
+        // Index of each identity's first item; duplicates are rare and counted separately.
+        var lFirst = new Dictionary<PathElement, int>(lCount);
+        var rFirst = new Dictionary<PathElement, int>(rCount);
+        Dictionary<PathElement, int>? lDup = null;
+        Dictionary<PathElement, int>? rDup = null;
         for (var i = 0; i < lCount; i++)
         {
-            var pe = Shapes.ItemPe(schema, l![i]);
-            if (lValues.TryGetValue(pe, out var list))
+            var pe = lPes[i] = Shapes.ItemPe(schema, l![i]);
+            if (!lFirst.TryAdd(pe, i))
             {
-                list.Add(l[i]);
-            }
-            else
-            {
-                lValues[pe] = [l[i]];
-                all.Add(pe);
+                lDup ??= [];
+                lDup[pe] = lDup.GetValueOrDefault(pe, 1) + 1;
             }
         }
         for (var i = 0; i < rCount; i++)
         {
-            var pe = Shapes.ItemPe(schema, r![i]);
-            if (rValues.TryGetValue(pe, out var list))
+            var pe = rPes[i] = Shapes.ItemPe(schema, r![i]);
+            if (!rFirst.TryAdd(pe, i))
             {
-                list.Add(r[i]);
-            }
-            else
-            {
-                rValues[pe] = [r[i]];
-                if (!lValues.ContainsKey(pe))
-                {
-                    all.Add(pe);
-                }
+                rDup ??= [];
+                rDup[pe] = rDup.GetValueOrDefault(pe, 1) + 1;
             }
         }
-        foreach (var pe in all)
+        for (var i = 0; i < lCount; i++)
         {
-            lValues.TryGetValue(pe, out var lList);
-            rValues.TryGetValue(pe, out var rList);
-            var ln = lList?.Count ?? 0;
-            var rn = rList?.Count ?? 0;
+            if (lFirst[lPes[i]] == i)
+            {
+                CompareItem(lPes[i]);
+            }
+        }
+        for (var i = 0; i < rCount; i++)
+        {
+            if (rFirst[rPes[i]] == i && !lFirst.ContainsKey(rPes[i]))
+            {
+                CompareItem(rPes[i]);
+            }
+        }
+
+        void CompareItem(PathElement pe)
+        {
+            var lp = lFirst.TryGetValue(pe, out var li);
+            var rp = rFirst.TryGetValue(pe, out var ri);
+            var ln = lp ? (lDup?.GetValueOrDefault(pe, 1) ?? 1) : 0;
+            var rn = rp ? (rDup?.GetValueOrDefault(pe, 1) ?? 1) : 0;
             if (ln <= 1 && rn <= 1)
             {
-                Compare(pe, ln == 1, ln == 1 ? lList![0] : null, rn == 1, rn == 1 ? rList![0] : null, elements, sets);
+                Compare(pe, lp, lp ? l![li] : null, rp, rp ? r![ri] : null, elements, sets);
             }
             else if (ln >= 2 && rn >= 2)
             {
                 // Duplicated on both sides: the duplicates are compared as one atomic value.
-                var equal = ln == rn;
-                for (var i = 0; equal && i < ln; i++)
-                {
-                    equal = GoJson.DeepEquals(lList![i], rList![i]);
-                }
-                if (!equal)
+                if (!SameItems(l!, lPes, r!, rPes, pe))
                 {
                     sets.Modified.AddMember(pe);
                 }
@@ -242,7 +264,7 @@ internal sealed class Comparison
             {
                 if (rn != 0)
                 {
-                    Compare(pe, false, null, true, rList![0], elements, sets);
+                    Compare(pe, false, null, true, r![ri], elements, sets);
                 }
                 sets.Removed.AddMember(pe);
             }
@@ -250,10 +272,37 @@ internal sealed class Comparison
             {
                 if (ln != 0)
                 {
-                    Compare(pe, true, lList![0], false, null, elements, sets);
+                    Compare(pe, true, l![li], false, null, elements, sets);
                 }
                 sets.Added.AddMember(pe);
             }
+        }
+    }
+
+    private static bool SameItems(JsonArray l, PathElement[] lPes, JsonArray r, PathElement[] rPes, PathElement pe)
+    {
+        var li = 0;
+        var ri = 0;
+        while (true)
+        {
+            while (li < lPes.Length && !lPes[li].Equals(pe))
+            {
+                li++;
+            }
+            while (ri < rPes.Length && !rPes[ri].Equals(pe))
+            {
+                ri++;
+            }
+            if (li == lPes.Length || ri == rPes.Length)
+            {
+                return li == lPes.Length && ri == rPes.Length;
+            }
+            if (!GoJson.DeepEquals(l[li], r[ri]))
+            {
+                return false;
+            }
+            li++;
+            ri++;
         }
     }
 }

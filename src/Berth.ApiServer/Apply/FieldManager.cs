@@ -411,11 +411,16 @@ public static class FieldManager
         // kube's capManagersManager: fold the oldest Update entries into per-version "ancient-changes" buckets.
         private static void CapUpdateManagers(Managed managed)
         {
-            var updaters = managed.Fields.Where(kv => !kv.Value.Applied).Select(kv => kv.Key).ToList();
-            if (updaters.Count <= MaxUpdateManagers)
+            var count = 0;
+            foreach (var vs in managed.Fields.Values)
+            {
+                count += vs.Applied ? 0 : 1;
+            }
+            if (count <= MaxUpdateManagers)
             {
                 return;
             }
+            var updaters = managed.Fields.Where(kv => !kv.Value.Applied).Select(kv => kv.Key).ToList();
             long Seconds(ManagerId m) =>
                 managed.Times.TryGetValue(m, out var t) && t is { } time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)).ToUnixTimeSeconds() : 0;
             updaters.Sort((a, b) =>

@@ -100,7 +100,7 @@ internal sealed class FieldSet
             return this;
         }
         _sealed = true;
-        if (_members is { Count: > 1 })
+        if (_members is { Count: > 1 } && !IsSortedUnique(_members))
         {
             _members.Sort(static (a, b) => a.CompareTo(b));
             var w = 1;
@@ -119,7 +119,7 @@ internal sealed class FieldSet
             {
                 _children[i].Set.Seal();
             }
-            if (_children.Count > 1)
+            if (_children.Count > 1 && !IsSortedUnique(_children))
             {
                 _children.Sort(static (a, b) => a.Pe.CompareTo(b.Pe));
                 var w = 1;
@@ -138,6 +138,31 @@ internal sealed class FieldSet
             }
         }
         return this;
+    }
+
+    // Decoded fieldsV1 and most walks arrive already in order; checking is cheaper than sorting.
+    private static bool IsSortedUnique(List<PathElement> list)
+    {
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (list[i - 1].CompareTo(list[i]) >= 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsSortedUnique(List<Child> list)
+    {
+        for (var i = 1; i < list.Count; i++)
+        {
+            if (list[i - 1].Pe.CompareTo(list[i].Pe) >= 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int FindMember(PathElement pe)
@@ -223,6 +248,7 @@ internal sealed class FieldSet
         }
         var result = new FieldSet { _sealed = true };
         result._members = MergeMembers(_members, other._members, keepLeft: true, keepRight: true, keepBoth: true);
+        var changed = (result._members?.Count ?? 0) != MemberCount;
         var a = _children;
         var b = other._children;
         int i = 0, j = 0, na = a?.Count ?? 0, nb = b?.Count ?? 0;
@@ -237,10 +263,13 @@ internal sealed class FieldSet
             else if (c > 0)
             {
                 children!.Add(b[j++]);
+                changed = true;
             }
             else
             {
-                children!.Add(new Child(a[i].Pe, a[i].Set.Union(b[j].Set)));
+                var u = a[i].Set.Union(b[j].Set);
+                changed |= !ReferenceEquals(u, a[i].Set);
+                children!.Add(new Child(a[i].Pe, u));
                 i++;
                 j++;
             }
@@ -249,12 +278,13 @@ internal sealed class FieldSet
         {
             children!.Add(a![i++]);
         }
+        changed |= j < nb;
         while (j < nb)
         {
             children!.Add(b![j++]);
         }
         result._children = children;
-        return result;
+        return changed ? result : this;
     }
 
     public FieldSet Intersection(FieldSet other)
@@ -307,6 +337,7 @@ internal sealed class FieldSet
         }
         var result = new FieldSet { _sealed = true };
         result._members = MergeMembers(_members, other._members, keepLeft: true, keepRight: false, keepBoth: false);
+        var changed = (result._members?.Count ?? 0) != MemberCount;
         var a = _children;
         var b = other._children;
         int i = 0, j = 0, na = a?.Count ?? 0, nb = b?.Count ?? 0;
@@ -315,6 +346,7 @@ internal sealed class FieldSet
             var pe = a![i].Pe;
             if (recursive && other.HasMember(pe))
             {
+                changed = true;
                 i++;
                 continue;
             }
@@ -335,9 +367,11 @@ internal sealed class FieldSet
             {
                 (result._children ??= []).Add(new Child(pe, s));
             }
+            changed |= !ReferenceEquals(s, a[i].Set) || s.IsEmpty;
             i++;
         }
-        return result;
+        // Unchanged sets keep their identity, so their encoded form can be reused.
+        return changed ? result : this;
     }
 
     private bool IsStructurallyEmpty => MemberCount == 0 && ChildCount == 0;

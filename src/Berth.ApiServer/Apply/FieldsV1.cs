@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Berth.ApiServer.Apply;
@@ -55,40 +57,91 @@ internal static class FieldsV1
 
     /// <summary>Decodes a fieldsV1 object; unknown path-element prefixes are skipped, as kube does.</summary>
     /// <exception cref="FormatException">Not a fieldsV1 object, or a key with a known prefix fails to parse.</exception>
-    public static FieldSet Decode(JsonNode? fields)
+    public static FieldSet Decode(JsonNode? fields) => Decode(fields, out _);
+
+    /// <summary>Decodes, and tells whether <paramref name="fields"/> is exactly what <see cref="Encode"/> would write.</summary>
+    public static FieldSet Decode(JsonNode? fields, out bool canonical)
     {
+        canonical = false;
         if (fields is null)
         {
             return FieldSet.Empty;
         }
-        if (fields is not JsonObject o)
+        if (fields is not JsonObject)
         {
             throw new FormatException("fieldsV1 must be a JSON object");
         }
-        return Read(o, out _)?.Seal() ?? FieldSet.Empty;
+        // Streaming the bytes avoids materializing a JsonObject per path element of a stored object.
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            fields.WriteTo(writer);
+        }
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        try
+        {
+            reader.Read();
+            canonical = true;
+            return Read(ref reader, out _, ref canonical)?.Seal() ?? FieldSet.Empty;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException(e.Message, e);
+        }
     }
 
-    private static FieldSet? Read(JsonObject o, out bool isMember)
+    // Keys of stored objects repeat from write to write: look them up without allocating a string.
+    private static string ReadKey(ref Utf8JsonReader reader)
+    {
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length <= 256)
+        {
+            Span<char> chars = stackalloc char[256];
+            var n = reader.CopyString(chars);
+            if (PathElement.TryGetCachedKey(chars[..n], out var cached))
+            {
+                return cached;
+            }
+            return new string(chars[..n]);
+        }
+        return reader.GetString()!;
+    }
+
+    // The reader is on a StartObject; on return it is on the matching EndObject.
+    private static FieldSet? Read(ref Utf8JsonReader reader, out bool isMember, ref bool canonical)
     {
         isMember = false;
         FieldSet? children = null;
-        foreach (var (key, value) in o)
+        PathElement? previous = null;
+        var index = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (key == ".")
-            {
-                isMember = true;
-                continue;
-            }
-            var pe = PathElement.Deserialize(key);
-            if (pe is null)
-            {
-                continue;
-            }
-            if (value is not JsonObject child)
+            var key = ReadKey(ref reader);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new FormatException($"expected an object for {key}");
             }
-            var grandchildren = Read(child, out var childIsMember);
+            if (key == ".")
+            {
+                isMember = true;
+                reader.Skip();
+                // "." comes first and only next to children; a lone {".":{}} is written as {}.
+                canonical &= index == 0;
+                index++;
+                continue;
+            }
+            index++;
+            var pe = PathElement.Deserialize(key);
+            if (pe is null)
+            {
+                canonical = false;
+                reader.Skip();
+                continue;
+            }
+            canonical &= pe.Serialized == key && (previous is null || previous.CompareTo(pe) < 0);
+            previous = pe;
+            var grandchildren = Read(ref reader, out var childIsMember, ref canonical);
             if (childIsMember)
             {
                 (children ??= new FieldSet()).AddMember(pe);
@@ -100,6 +153,7 @@ internal static class FieldsV1
         }
         if (children is null)
         {
+            canonical &= !isMember;
             isMember = true;
         }
         return children;

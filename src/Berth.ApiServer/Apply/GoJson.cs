@@ -95,9 +95,37 @@ internal static class GoJson
         }
     }
 
+    /// <summary>An integral JSON number as a long, without formatting it (Go's unstructured int64).</summary>
+    public static bool TryGetLong(JsonValue v, out long l)
+    {
+        if (v.TryGetValue(out JsonElement e))
+        {
+            if (e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out l))
+            {
+                return true;
+            }
+            l = 0;
+            return false;
+        }
+        if (v.TryGetValue(out int i))
+        {
+            l = i;
+            return true;
+        }
+        if (v.TryGetValue(out l))
+        {
+            return true;
+        }
+        return long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out l);
+    }
+
     /// <summary>A number as Go writes the int64 or float64 that unstructured decoding produces.</summary>
     public static string FormatNumber(JsonValue v)
     {
+        if (TryGetLong(v, out var fast))
+        {
+            return fast.ToString(CultureInfo.InvariantCulture);
+        }
         var text = v.ToJsonString();
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
         {
@@ -440,6 +468,27 @@ internal static class GoJson
         }
     }
 
+    /// <summary>Scalar equality without allocating for values parsed from JSON (the common case).</summary>
+    public static bool ScalarEquals(JsonValue a, JsonValue b)
+    {
+        if (a.TryGetValue(out JsonElement ea) && b.TryGetValue(out JsonElement eb))
+        {
+            return JsonElement.DeepEquals(ea, eb);
+        }
+        var ka = a.GetValueKind();
+        var kb = b.GetValueKind();
+        if (ka != kb)
+        {
+            return false;
+        }
+        return ka switch
+        {
+            JsonValueKind.String => string.Equals(a.GetValue<string>(), b.GetValue<string>(), StringComparison.Ordinal),
+            JsonValueKind.Number => CompareNumbers(a, b) == 0,
+            _ => true,
+        };
+    }
+
     private static int CompareNumbers(JsonValue a, JsonValue b)
     {
         var ta = a.ToJsonString();
@@ -497,19 +546,7 @@ internal static class GoJson
                     {
                         return false;
                     }
-                    var va = (JsonValue)a;
-                    var ka = va.GetValueKind();
-                    var kb = vb.GetValueKind();
-                    if (ka != kb)
-                    {
-                        return false;
-                    }
-                    return ka switch
-                    {
-                        JsonValueKind.String => string.Equals(va.GetValue<string>(), vb.GetValue<string>(), StringComparison.Ordinal),
-                        JsonValueKind.Number => CompareNumbers(va, vb) == 0,
-                        _ => true,
-                    };
+                    return ScalarEquals((JsonValue)a, vb);
                 }
         }
     }

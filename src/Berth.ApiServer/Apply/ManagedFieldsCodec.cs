@@ -52,15 +52,17 @@ internal static class ManagedFieldsCodec
             }
             var id = ManagerId.Create(GetString(e, "manager") ?? "", operation, apiVersion, GetString(e, "subresource"));
             FieldSet set;
+            bool canonical;
             try
             {
-                set = FieldsV1.Decode(e["fieldsV1"]);
+                set = FieldsV1.Decode(e["fieldsV1"], out canonical);
             }
             catch (FormatException ex)
             {
                 throw new FormatException($"error decoding versioned set from {e.ToJsonString()}: error decoding set: {ex.Message}", ex);
             }
-            managed.Fields[id] = new VersionedSet(set, apiVersion, operation == ManagerId.OperationApply);
+            // Keep the stored encoding to reuse if this manager's fields do not change (only if it is canonical).
+            managed.Fields[id] = new VersionedSet(set, apiVersion, operation == ManagerId.OperationApply, canonical ? e["fieldsV1"] : null, set);
             managed.Times[id] = ParseTime(e["time"]);
         }
         return managed;
@@ -141,7 +143,7 @@ internal static class ManagedFieldsCodec
                 e["time"] = FormatTime(t);
             }
             e["fieldsType"] = "FieldsV1";
-            e["fieldsV1"] = FieldsV1.Encode(vs.Set);
+            e["fieldsV1"] = vs.EncodeFields();
             if (id.Subresource is not null)
             {
                 e["subresource"] = id.Subresource;

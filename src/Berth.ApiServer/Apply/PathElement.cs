@@ -25,7 +25,10 @@ internal enum PathElementKind : byte
 internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathElement>
 {
     private static readonly ConcurrentDictionary<string, PathElement> FieldCache = new(StringComparer.Ordinal);
-    private const int FieldCacheLimit = 20_000;
+    private static readonly ConcurrentDictionary<string, PathElement> DeserializeCache = new(StringComparer.Ordinal);
+    private const int CacheLimit = 20_000;
+    private static int _fieldCacheCount;
+    private static int _deserializeCacheCount;
 
     private PathElement(PathElementKind kind, string serialized)
     {
@@ -40,6 +43,10 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
     /// <summary>For <see cref="PathElementKind.Key"/>: the key fields, sorted by name.</summary>
     public KeyValuePair<string, JsonNode?>[]? Key { get; private init; }
 
+    // Precomputed sort keys of the key fields' values (or of the set value).
+    private ValueKey[]? _keyOrder;
+    private ValueKey _valueOrder;
+
     /// <summary>For <see cref="PathElementKind.Value"/>: the set element.</summary>
     public JsonNode? Value { get; private init; }
     public int Index { get; private init; }
@@ -52,18 +59,22 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
         }
         pe = new PathElement(PathElementKind.Field, "f:" + name) { FieldName = name };
         // Field names are bounded by the schemas, but map keys (labels) are not: cap the cache.
-        if (FieldCache.Count < FieldCacheLimit)
-        {
-            FieldCache.TryAdd(name, pe);
-        }
+        AddBounded(FieldCache, ref _fieldCacheCount, name, pe);
         return pe;
     }
 
     /// <summary>A map-list item key; <paramref name="fields"/> is sorted here.</summary>
+    [ThreadStatic]
+    private static StringBuilder? _builder;
+
     public static PathElement ForKey(KeyValuePair<string, JsonNode?>[] fields)
     {
-        Array.Sort(fields, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var sb = new StringBuilder("k:{");
+        if (fields.Length > 1)
+        {
+            Array.Sort(fields, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+        var sb = _builder ??= new StringBuilder(64);
+        sb.Clear().Append("k:{");
         for (var i = 0; i < fields.Length; i++)
         {
             if (i > 0)
@@ -75,18 +86,65 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
             GoJson.Write(sb, fields[i].Value);
         }
         sb.Append('}');
-        return new PathElement(PathElementKind.Key, sb.ToString()) { Key = fields };
+        var order = new ValueKey[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            order[i] = ValueKey.Of(fields[i].Value);
+        }
+        return new PathElement(PathElementKind.Key, sb.ToString()) { Key = fields, _keyOrder = order };
     }
 
     public static PathElement ForValue(JsonNode? value) =>
-        new(PathElementKind.Value, "v:" + GoJson.Serialize(value)) { Value = value };
+        new(PathElementKind.Value, "v:" + GoJson.Serialize(value)) { Value = value, _valueOrder = ValueKey.Of(value) };
 
     public static PathElement ForIndex(int index) =>
         new(PathElementKind.Index, "i:" + index.ToString(CultureInfo.InvariantCulture)) { Index = index };
 
     /// <summary>Parses a <c>fieldsV1</c> key; null for a prefix this version does not know (kube skips those).</summary>
     /// <exception cref="FormatException">The key has a known prefix but an invalid body.</exception>
+    /// <summary>The cached key string equal to <paramref name="key"/>, so a decoder need not allocate one.</summary>
+    public static bool TryGetCachedKey(ReadOnlySpan<char> key, out string cached)
+    {
+        if (DeserializeCache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var actualKey, out _))
+        {
+            cached = actualKey;
+            return true;
+        }
+        cached = "";
+        return false;
+    }
+
     public static PathElement? Deserialize(string s)
+    {
+        if (DeserializeCache.TryGetValue(s, out var cached))
+        {
+            return cached;
+        }
+        var pe = DeserializeUncached(s);
+        // Every write decodes the stored managed fields; most of their keys were seen before. The cache is
+        // bounded because keys carry user data (names, ports).
+        if (pe is not null)
+        {
+            AddBounded(DeserializeCache, ref _deserializeCacheCount, s, pe);
+        }
+        return pe;
+    }
+
+    private static void AddBounded(ConcurrentDictionary<string, PathElement> cache, ref int count, string key, PathElement pe)
+    {
+        if (Volatile.Read(ref count) >= CacheLimit)
+        {
+            // Start over rather than grow without bound; the working set refills it quickly.
+            cache.Clear();
+            Interlocked.Exchange(ref count, 0);
+        }
+        if (cache.TryAdd(key, pe))
+        {
+            Interlocked.Increment(ref count);
+        }
+    }
+
+    private static PathElement? DeserializeUncached(string s)
     {
         if (s.Length < 2)
         {
@@ -206,7 +264,7 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
                         {
                             return c;
                         }
-                        c = GoJson.Compare(a[i].Value, b[i].Value);
+                        c = _keyOrder![i].CompareTo(other._keyOrder![i]);
                         if (c != 0)
                         {
                             return c;
@@ -218,7 +276,7 @@ internal sealed class PathElement : IEquatable<PathElement>, IComparable<PathEle
                 }
             case PathElementKind.Value:
                 {
-                    var c = GoJson.Compare(Value, other.Value);
+                    var c = _valueOrder.CompareTo(other._valueOrder);
                     return c != 0 ? c : Math.Sign(string.CompareOrdinal(Serialized, other.Serialized));
                 }
             default:
