@@ -202,6 +202,76 @@ public static class FieldManager
     }
 
     /// <summary>
+    /// kube's <c>IgnoreManagedFieldsTimestampsTransformer</c>: when <paramref name="newObj"/> differs from
+    /// <paramref name="oldObj"/> only in managed-fields timestamps (a write whose changes the strategy undid),
+    /// puts the old timestamps back so the write is a no-op and bumps no resourceVersion. Returns whether it did.
+    /// Call it on the final object, after the strategy, before storing.
+    /// </summary>
+    public static bool RevertTimestampOnlyChanges(JsonObject newObj, JsonObject oldObj)
+    {
+        if (GetManagedFields(newObj, out _) is not JsonArray newEntries || GetManagedFields(oldObj, out _) is not JsonArray oldEntries
+            || newEntries.Count != oldEntries.Count || newEntries.Count == 0)
+        {
+            return false;
+        }
+        var timeChanged = false;
+        for (var i = 0; i < newEntries.Count; i++)
+        {
+            if (newEntries[i] is not JsonObject n || oldEntries[i] is not JsonObject o || !EqualIgnoring(n, o, "time"))
+            {
+                return false;
+            }
+            timeChanged |= !GoJson.DeepEquals(n["time"], o["time"]);
+        }
+        if (!timeChanged || !EqualIgnoringManagedFields(newObj, oldObj))
+        {
+            return false;
+        }
+        for (var i = 0; i < newEntries.Count; i++)
+        {
+            var entry = (JsonObject)newEntries[i]!;
+            if (oldEntries[i]!["time"] is { } oldTime)
+            {
+                entry["time"] = oldTime.DeepClone();
+            }
+            else
+            {
+                entry.Remove("time");
+            }
+        }
+        return true;
+    }
+
+    private static bool EqualIgnoring(JsonObject a, JsonObject b, string key)
+    {
+        var count = 0;
+        foreach (var (k, v) in a)
+        {
+            if (k == key)
+            {
+                continue;
+            }
+            count++;
+            if (!b.TryGetPropertyValue(k, out var other) || !GoJson.DeepEquals(v, other))
+            {
+                return false;
+            }
+        }
+        return count == b.Count - (b.ContainsKey(key) ? 1 : 0);
+    }
+
+    private static bool EqualIgnoringManagedFields(JsonObject a, JsonObject b)
+    {
+        if (!EqualIgnoring(a, b, "metadata"))
+        {
+            return false;
+        }
+        var ma = a["metadata"] as JsonObject;
+        var mb = b["metadata"] as JsonObject;
+        return ma is null || mb is null ? GoJson.DeepEquals(ma, mb) : EqualIgnoring(ma, mb, "managedFields");
+    }
+
+    /// <summary>
     /// kube's apply version check: the applied object must be of the endpoint's group, version and kind;
     /// otherwise 400 <c>invalid object type: apps/v1, Kind=Deployment</c>. Call it before <see cref="Apply(JsonObject?, JsonObject, string, bool, string, TypeSchema?, DateTime, string?)"/>.
     /// </summary>

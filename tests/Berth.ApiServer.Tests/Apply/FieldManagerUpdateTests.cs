@@ -219,4 +219,28 @@ public sealed class FieldManagerUpdateTests
 
         Assert.Equal(["unknown"], Managers(obj));
     }
+
+    [Fact]
+    public void RevertTimestampOnlyChanges_UndoneChange_RestoresOldTimes()
+    {
+        var live = Created();
+        var edited = Update(Edit(live, o => o["spec"]!["replicas"] = 5), live, "kubectl-create", T1);
+        // The strategy put replicas back, as a reset would: only the entry's time still differs.
+        edited["spec"]!["replicas"] = 3;
+
+        Assert.True(FieldManager.RevertTimestampOnlyChanges(edited, live));
+
+        Assert.Equal(live.ToJsonString(), edited.ToJsonString());
+    }
+
+    [Fact]
+    public void RevertTimestampOnlyChanges_RealChange_KeepsNewTimes()
+    {
+        var live = Created();
+        var edited = Update(Edit(live, o => o["spec"]!["replicas"] = 5), live, "kubectl-create", T1);
+
+        Assert.False(FieldManager.RevertTimestampOnlyChanges(edited, live));
+
+        Assert.Equal("2024-05-01T11:00:00Z", (string)Entry(edited, "kubectl-create")["time"]!);
+    }
 }
