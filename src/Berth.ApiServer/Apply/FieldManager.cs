@@ -96,9 +96,10 @@ public static class FieldManager
             context.Update(live, newObj, managed, manager);
             SetManagedFields(newObj, ManagedFieldsCodec.Encode(managed), index);
         }
-        catch (Exception e) when (e is SchemaValueException or FormatException)
+        catch (Exception)
         {
-            // kube's UpdateNoErrors: never fail the write over managed fields; keep what the live object had.
+            // kube's UpdateNoErrors: never fail the write over managed fields (an item without its key,
+            // undecodable entries, or a bug here); keep what the live object had.
             SetManagedFields(newObj, liveManagedFields?.DeepClone(), index);
         }
     }

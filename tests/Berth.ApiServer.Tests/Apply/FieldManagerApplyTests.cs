@@ -387,4 +387,34 @@ public sealed class FieldManagerApplyTests
         // Apply entries first, then Update; within an operation by time, then manager name.
         Assert.Equal(["zeta", "alpha", "editor"], Managers(live));
     }
+
+    [Fact]
+    public void Apply_ContainerNoLongerApplied_IsRemovedUnlessSomeoneElseOwnsIt()
+    {
+        static JsonObject Containers(params string[] names) => WithSpec("""{"template":{"spec":{"containers":ITEMS}}}"""
+            .Replace("ITEMS", new JsonArray(names.Select(n => (JsonNode?)new JsonObject { ["name"] = n, ["image"] = n }).ToArray()).ToJsonString(), StringComparison.Ordinal));
+        var live = ApplyCreate(Containers("app", "sidecar"), "alice");
+        live = Apply(live, WithSpec("""{"template":{"spec":{"containers":[{"name":"sidecar","args":["-v"]}]}}}"""), "bob");
+
+        var result = Apply(live, Containers("app"), "alice", now: T2);
+
+        // bob still owns the sidecar item (and its name and args), so only alice's image goes.
+        var sidecar = result["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Single(c => (string)c!["name"]! == "sidecar")!;
+        Assert.Null(sidecar["image"]);
+        Assert.Equal("""["-v"]""", sidecar["args"]!.ToJsonString());
+
+        var alone = Apply(ApplyCreate(Containers("app", "sidecar"), "alice"), Containers("app"), "alice", now: T2);
+        Assert.Equal(["app"], alone["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Select(c => (string)c!["name"]!));
+    }
+
+    [Fact]
+    public void Apply_LiveItemWithoutKey_FailsLikeKube()
+    {
+        var live = Stored(WithSpec("""{"template":{"spec":{"containers":[{"image":"x"}]}}}"""));
+
+        var e = Assert.Throws<StatusException>(() => Apply(live, WithSpec("""{"replicas":1}"""), "mgr"));
+
+        Assert.Equal(500, e.Code);
+        Assert.StartsWith("failed to create typed live object (default/nginx; apps/v1, Kind=Deployment): ", e.Status.Message, StringComparison.Ordinal);
+    }
 }

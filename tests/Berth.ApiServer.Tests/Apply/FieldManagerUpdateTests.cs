@@ -243,4 +243,15 @@ public sealed class FieldManagerUpdateTests
 
         Assert.Equal("2024-05-01T11:00:00Z", (string)Entry(edited, "kubectl-create")["time"]!);
     }
+
+    [Fact]
+    public void UpdateManagedFields_ItemWithoutKey_KeepsLiveEntries()
+    {
+        var live = Created();
+        var edited = Edit(live, o => o["spec"]!["template"]!["spec"]!["containers"]![0]!.AsObject().Remove("name"));
+
+        Update(edited, live, "kubectl-edit", T1);
+
+        Assert.Equal(ManagedFields(live).ToJsonString(), ManagedFields(edited).ToJsonString());
+    }
 }
