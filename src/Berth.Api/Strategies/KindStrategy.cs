@@ -38,11 +38,34 @@ public abstract class KindStrategy : IKindStrategy
     {
     }
 
-    public virtual void PrepareForCreate(JsonObject obj)
+    /// <summary>
+    /// The kind's create-time changes, then its defaults once more: kube-apiserver defaults every object
+    /// it reads back, so fields filled after the first defaulting pass (a Job's labels from its generated
+    /// template labels, a cleared PVC status's phase) are what clients see.
+    /// </summary>
+    public void PrepareForCreate(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        BeforeCreate(obj);
+        SetDefaults(obj);
+    }
+
+    /// <summary>The kind's update-time changes, then its defaults again (see <see cref="PrepareForCreate"/>).</summary>
+    public void PrepareForUpdate(JsonObject obj, JsonObject old)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(old);
+        BeforeUpdate(obj, old);
+        SetDefaults(obj);
+    }
+
+    /// <summary>PrepareForCreate of kube's strategy (status, generated fields).</summary>
+    protected virtual void BeforeCreate(JsonObject obj)
     {
     }
 
-    public virtual void PrepareForUpdate(JsonObject obj, JsonObject old)
+    /// <summary>PrepareForUpdate of kube's strategy beyond the generic status and generation rules.</summary>
+    protected virtual void BeforeUpdate(JsonObject obj, JsonObject old)
     {
     }
 

@@ -46,6 +46,25 @@ public static class Check
 
     public static RawJson Json(JsonNode? value) => GoValues.Json(value);
 
+    /// <summary>
+    /// An internal (untagged) Go struct as json.Marshal writes it: Go field names in declaration order.
+    /// kube passes some internal structs as bad values, e.g. a duplicate Service port.
+    /// </summary>
+    public static RawJson GoStruct(params (string Field, JsonNode? Value)[] fields)
+    {
+        var sb = new System.Text.StringBuilder("{");
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+            GoValues.WriteString(sb, fields[i].Field);
+            sb.Append(':').Append(GoValues.Json(fields[i].Value).Json);
+        }
+        return new RawJson(sb.Append('}').ToString());
+    }
+
     public static void Dns1123Label(string value, FieldPath path, List<FieldError> errs)
     {
         foreach (var msg in NameRules.Dns1123Label(value))

@@ -60,7 +60,7 @@ public sealed record FieldError(FieldErrorType Type, string Field, object? BadVa
             var showValue = Type is FieldErrorType.Invalid or FieldErrorType.NotSupported or FieldErrorType.Duplicate
                 or FieldErrorType.NotFound or FieldErrorType.TooMany;
             var text = TypeText;
-            if (showValue)
+            if (showValue && !ReferenceEquals(BadValue, Omitted))
             {
                 text += ": " + FormatValue(BadValue);
             }
@@ -101,6 +101,9 @@ public sealed record FieldError(FieldErrorType Type, string Field, object? BadVa
         }
         return sb.Append('}').ToString();
     }
+
+    /// <summary>A bad value that is not printed (Go's field.OmitValueType).</summary>
+    public static readonly object Omitted = new();
 
     public static FieldError Required(string field, string detail = "") => new(FieldErrorType.Required, field, null, detail);
     public static FieldError Invalid(string field, object? value, string detail) => new(FieldErrorType.Invalid, field, value, detail);

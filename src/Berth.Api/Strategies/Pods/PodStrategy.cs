@@ -21,7 +21,7 @@ public sealed class PodStrategy : KindStrategy
     protected override void SetDefaults(JsonObject obj) => PodDefaults.Pod(obj);
 
     /// <summary>Status starts as Pending with the computed QoS class; gated pods get a PodScheduled=False condition.</summary>
-    public override void PrepareForCreate(JsonObject obj)
+    protected override void BeforeCreate(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var spec = obj.Obj("spec");
