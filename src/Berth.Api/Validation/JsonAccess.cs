@@ -37,6 +37,7 @@ internal static class JsonAccess
         {
             return null;
         }
+        // A node may wrap a JsonElement or any CLR number; TryGetValue only converts within the same type.
         if (v.TryGetValue<long>(out var l))
         {
             return l;
@@ -45,12 +46,13 @@ internal static class JsonAccess
         {
             return i;
         }
-        if (v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9.2e18)
-        {
-            return (long)d;
-        }
-        return null;
+        var d = AsDecimal(v);
+        return d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue ? (long)d : null;
     }
+
+    /// <summary>A JSON number's value, whatever CLR type the node wraps (0 when unparsable).</summary>
+    public static decimal AsDecimal(JsonValue v) =>
+        decimal.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : 0;
 
     /// <summary>The elements of an array that are objects, with their index.</summary>
     public static int Count(this JsonArray? a) => a?.Count ?? 0;
@@ -177,7 +179,7 @@ internal static class JsonAccess
             case JsonValue va when b is JsonValue vb:
                 if (va.GetValueKind() == JsonValueKind.Number && vb.GetValueKind() == JsonValueKind.Number)
                 {
-                    return va.GetValue<double>() == vb.GetValue<double>();
+                    return AsDecimal(va) == AsDecimal(vb);
                 }
                 return JsonNode.DeepEquals(va, vb);
             default:
@@ -193,7 +195,7 @@ internal static class JsonAccess
         JsonValue v => v.GetValueKind() switch
         {
             JsonValueKind.String => v.GetValue<string>().Length == 0,
-            JsonValueKind.Number => v.GetValue<double>() == 0,
+            JsonValueKind.Number => AsDecimal(v) == 0,
             JsonValueKind.False or JsonValueKind.Null => true,
             _ => false,
         },

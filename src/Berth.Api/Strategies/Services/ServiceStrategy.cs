@@ -677,10 +677,6 @@ public sealed class ServiceStrategy : KindStrategy
         {
             Check.QualifiedName(ap, path.Child("appProtocol"), errs);
         }
-        if (sp.Int("nodePort") is { } np && np != 0 && !NameRules.IsValidPortNum(np))
-        {
-            errs.Add(FieldError.Invalid(path.Child("nodePort"), np, NameRules.PortRangeError));
-        }
     }
 
     // ValidateServiceClusterIPsRelatedFields.
