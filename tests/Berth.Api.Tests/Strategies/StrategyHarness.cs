@@ -24,6 +24,8 @@ internal static class StrategyHarness
 
     public static JsonObject Json(string json) => JsonNode.Parse(json)!.AsObject();
 
+    public static JsonNode Node(string json) => JsonNode.Parse(json)!;
+
     /// <summary>YAML documents as JSON, keeping scalar types (int, bool, null, string) as YAML plain style gives them.</summary>
     public static List<JsonObject> Yaml(string yaml)
     {
