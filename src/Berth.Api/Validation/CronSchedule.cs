@@ -16,12 +16,28 @@ public static class CronSchedule
     private static readonly Bounds Dom = new(1, 31, null);
     private static readonly Bounds Months = new(1, 12, new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["jan"] = 1, ["feb"] = 2, ["mar"] = 3, ["apr"] = 4, ["may"] = 5, ["jun"] = 6,
-        ["jul"] = 7, ["aug"] = 8, ["sep"] = 9, ["oct"] = 10, ["nov"] = 11, ["dec"] = 12,
+        ["jan"] = 1,
+        ["feb"] = 2,
+        ["mar"] = 3,
+        ["apr"] = 4,
+        ["may"] = 5,
+        ["jun"] = 6,
+        ["jul"] = 7,
+        ["aug"] = 8,
+        ["sep"] = 9,
+        ["oct"] = 10,
+        ["nov"] = 11,
+        ["dec"] = 12,
     });
     private static readonly Bounds Dow = new(0, 6, new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["sun"] = 0, ["mon"] = 1, ["tue"] = 2, ["wed"] = 3, ["thu"] = 4, ["fri"] = 5, ["sat"] = 6,
+        ["sun"] = 0,
+        ["mon"] = 1,
+        ["tue"] = 2,
+        ["wed"] = 3,
+        ["thu"] = 4,
+        ["fri"] = 5,
+        ["sat"] = 6,
     });
 
     /// <summary>The parse error, or null when the schedule is valid.</summary>
