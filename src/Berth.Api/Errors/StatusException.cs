@@ -48,6 +48,8 @@ public sealed class StatusException : Exception
     /// <summary>422 Invalid with one cause per field error, e.g. <c>Deployment.apps "x" is invalid: […]</c>.</summary>
     public static StatusException Invalid(string kind, string group, string name, IReadOnlyList<FieldError> errors)
     {
+        // Identical errors are reported once, as kube's ToAggregate does.
+        errors = errors.Distinct().ToList();
         var qualifiedKind = string.IsNullOrEmpty(group) ? kind : kind + "." + group;
         var list = errors.Count == 1 ? errors[0].ToString() : "[" + string.Join(", ", errors) + "]";
         return Create(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {list}",

@@ -32,7 +32,7 @@ public static class ObjectMeta
     public static string? DeletionTimestamp(JsonObject obj) => GetString(obj["metadata"] as JsonObject, "deletionTimestamp");
 
     public static long Generation(JsonObject obj) =>
-        obj["metadata"]?["generation"] is JsonValue v && v.TryGetValue<long>(out var g) ? g : 0;
+        Json.JsonNumbers.Long(obj["metadata"]?["generation"]) ?? 0;
 
     public static void Set(JsonObject obj, string field, JsonNode? value)
     {

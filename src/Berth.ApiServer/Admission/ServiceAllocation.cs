@@ -132,9 +132,9 @@ public sealed class ServiceAllocation : IAdmissionPlugin
             {
                 foreach (var p in op)
                 {
-                    if (p?["nodePort"] is JsonValue np && np.TryGetValue<int>(out var n))
+                    if (JsonNumbers.Int(p?["nodePort"]) is int n)
                     {
-                        oldPorts[(p["port"]?.GetValue<int>() ?? 0, p["protocol"]?.GetValue<string>() ?? "TCP")] = n;
+                        oldPorts[(JsonNumbers.Int(p!["port"]) ?? 0, p["protocol"]?.GetValue<string>() ?? "TCP")] = n;
                     }
                 }
             }
@@ -146,8 +146,8 @@ public sealed class ServiceAllocation : IAdmissionPlugin
                 {
                     continue;
                 }
-                var key = (p["port"]?.GetValue<int>() ?? 0, p["protocol"]?.GetValue<string>() ?? "TCP");
-                if (p["nodePort"] is JsonValue np && np.TryGetValue<int>(out var requested) && requested != 0)
+                var key = (JsonNumbers.Int(p["port"]) ?? 0, p["protocol"]?.GetValue<string>() ?? "TCP");
+                if (JsonNumbers.Int(p["nodePort"]) is int requested && requested != 0)
                 {
                     if (mine.Contains(requested))
                     {

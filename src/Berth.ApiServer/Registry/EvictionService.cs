@@ -45,9 +45,9 @@ public sealed class EvictionService(RestStorage storage)
         {
             var pdb = matching[0];
             var pdbName = pdb["metadata"]!["name"]!.GetValue<string>();
-            var observed = pdb["status"]?["observedGeneration"]?.GetValue<long>() ?? 0;
-            var generation = pdb["metadata"]?["generation"]?.GetValue<long>() ?? 0;
-            var allowed = pdb["status"]?["disruptionsAllowed"]?.GetValue<int>() ?? 0;
+            var observed = JsonNumbers.Long(pdb["status"]?["observedGeneration"]) ?? 0;
+            var generation = JsonNumbers.Long(pdb["metadata"]?["generation"]) ?? 0;
+            var allowed = JsonNumbers.Int(pdb["status"]?["disruptionsAllowed"]) ?? 0;
             if (observed < generation || allowed <= 0)
             {
                 throw TooManyRequests(pdbName, allowed, observed < generation);
@@ -55,7 +55,7 @@ public sealed class EvictionService(RestStorage storage)
             await storage.RawUpdateAsync(pdbInfo, ns, pdbName, current =>
             {
                 var status = current["status"] as JsonObject ?? new JsonObject();
-                var left = status["disruptionsAllowed"]?.GetValue<int>() ?? 0;
+                var left = JsonNumbers.Int(status["disruptionsAllowed"]) ?? 0;
                 if (left <= 0)
                 {
                     throw TooManyRequests(pdbName, left, false);

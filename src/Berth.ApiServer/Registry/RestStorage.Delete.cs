@@ -1,3 +1,4 @@
+using Berth.Api.Json;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Berth.Api.Errors;
@@ -124,7 +125,7 @@ public sealed partial class RestStorage
         long grace = 0;
         if (isPod)
         {
-            grace = o?.GracePeriodSeconds ?? obj["spec"]?["terminationGracePeriodSeconds"]?.GetValue<long>() ?? 30;
+            grace = o?.GracePeriodSeconds ?? JsonNumbers.Long(obj["spec"]?["terminationGracePeriodSeconds"]) ?? 30;
             var phase = obj["status"]?["phase"]?.GetValue<string>();
             var node = obj["spec"]?["nodeName"]?.GetValue<string>();
             // Unscheduled and finished pods have nothing to stop: kube deletes them at once.
@@ -158,7 +159,7 @@ public sealed partial class RestStorage
             {
                 return (null, false);
             }
-            var currentGrace = meta["deletionGracePeriodSeconds"]?.GetValue<long>() ?? 0;
+            var currentGrace = JsonNumbers.Long(meta["deletionGracePeriodSeconds"]) ?? 0;
             if (isPod && grace < currentGrace)
             {
                 meta["deletionGracePeriodSeconds"] = grace;

@@ -383,6 +383,7 @@ public sealed partial class RestStorage
         CopyMeta(meta, oldMeta, "deletionTimestamp");
         CopyMeta(meta, oldMeta, "deletionGracePeriodSeconds");
         CopyMeta(meta, oldMeta, "generation");
+        CopyMeta(meta, oldMeta, "resourceVersion");
         meta.Remove("selfLink");
         var hasStatus = info.Subresources.Contains("status");
         if (subresource == "status")
@@ -505,7 +506,7 @@ public sealed partial class RestStorage
     // A pod on a node stays until its kubelet confirms the containers stopped (it deletes with grace 0).
     private static bool GracefulPending(JsonObject pod) =>
         !string.IsNullOrEmpty(pod["spec"]?["nodeName"]?.GetValue<string>())
-        && pod["metadata"]?["deletionGracePeriodSeconds"] is JsonValue g && g.TryGetValue<long>(out var s) && s > 0
+        && JsonNumbers.Long(pod["metadata"]?["deletionGracePeriodSeconds"]) > 0
         && pod["status"]?["phase"]?.GetValue<string>() is not ("Succeeded" or "Failed");
 
     private static void CopyMeta(JsonObject meta, JsonObject oldMeta, string field)

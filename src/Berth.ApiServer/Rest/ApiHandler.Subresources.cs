@@ -83,7 +83,7 @@ public sealed partial class ApiHandler
         {
             selector = s;
         }
-        var status = new JsonObject { ["replicas"] = (JsonPathValue(obj, statusPath) as JsonValue)?.GetValue<int>() ?? 0 };
+        var status = new JsonObject { ["replicas"] = JsonNumbers.Int(JsonPathValue(obj, statusPath)) ?? 0 };
         if (selector.Length > 0)
         {
             status["selector"] = selector;
@@ -100,7 +100,7 @@ public sealed partial class ApiHandler
                 ["resourceVersion"] = meta["resourceVersion"]?.DeepClone(),
                 ["creationTimestamp"] = meta["creationTimestamp"]?.DeepClone(),
             },
-            ["spec"] = new JsonObject { ["replicas"] = (JsonPathValue(obj, specPath) as JsonValue)?.GetValue<int>() ?? 0 },
+            ["spec"] = new JsonObject { ["replicas"] = JsonNumbers.Int(JsonPathValue(obj, specPath)) ?? 0 },
             ["status"] = status,
         };
     }
@@ -172,10 +172,7 @@ public sealed partial class ApiHandler
                     _ => throw StatusException.UnsupportedMediaType(ctx.Request.ContentType ?? ""),
                 };
             }
-            if (desired["spec"]?["replicas"] is not JsonValue rep || !rep.TryGetValue<int>(out var replicas))
-            {
-                replicas = 0;
-            }
+            var replicas = JsonNumbers.Int(desired["spec"]?["replicas"]) ?? 0;
             if (replicas < 0)
             {
                 throw StatusException.Invalid("Scale", "autoscaling", name,

@@ -200,7 +200,7 @@ public sealed class Informer<T> : IAsyncDisposable where T : class
                 }
                 case "ERROR":
                 {
-                    var code = e.Object["code"]?.GetValue<int>() ?? 500;
+                    var code = Berth.Api.Json.JsonNumbers.Int(e.Object["code"]) ?? 500;
                     throw StatusException.Create(code, e.Object["reason"]?.GetValue<string>() ?? "", e.Object["message"]?.GetValue<string>() ?? "");
                 }
             }

@@ -107,7 +107,7 @@ public sealed class LeaderElector(IApiClient client, string ns, string name, str
             var renew = spec["renewTime"]?.GetValue<string>() is { } r
                 ? DateTime.Parse(r, CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal)
                 : DateTime.MinValue;
-            var duration = TimeSpan.FromSeconds(spec["leaseDurationSeconds"]?.GetValue<int>() ?? (int)LeaseDuration.TotalSeconds);
+            var duration = TimeSpan.FromSeconds(Berth.Api.Json.JsonNumbers.Int(spec["leaseDurationSeconds"]) ?? (int)LeaseDuration.TotalSeconds);
             if (holder != Identity && !string.IsNullOrEmpty(holder) && now - renew < duration)
             {
                 return false;
@@ -115,7 +115,7 @@ public sealed class LeaderElector(IApiClient client, string ns, string name, str
             if (holder != Identity)
             {
                 spec["acquireTime"] = nowText;
-                spec["leaseTransitions"] = (spec["leaseTransitions"]?.GetValue<int>() ?? 0) + 1;
+                spec["leaseTransitions"] = (Berth.Api.Json.JsonNumbers.Int(spec["leaseTransitions"]) ?? 0) + 1;
             }
             spec["holderIdentity"] = Identity;
             spec["renewTime"] = nowText;
