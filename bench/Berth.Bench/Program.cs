@@ -6,6 +6,7 @@ var scenario = args.Length > 0 ? args[0] : "api";
 var report = scenario switch
 {
     "api" => await new ApiBench().RunAsync(),
+    "pipeline" => await PipelineBench.RunAsync(),
     _ => throw new ArgumentException("unknown scenario " + scenario + " (known: api)"),
 };
 Console.WriteLine(report);
