@@ -1,11 +1,11 @@
 namespace Berth.ApiServer.Tests.OpenApi;
 
 /// <summary>The real kubectl 1.33 reading <see cref="Berth.ApiServer.OpenApi.OpenApiService"/>'s documents.</summary>
-public sealed class KubectlExplainTests(KubectlTestHost host) : IClassFixture<KubectlTestHost>
+public sealed class KubectlExplainTests(OpenApiTestHost host) : IClassFixture<OpenApiTestHost>
 {
     private async Task<string> ExplainAsync(params string[] args)
     {
-        if (!KubectlTestHost.KubectlAvailable)
+        if (!OpenApiTestHost.KubectlAvailable())
         {
             Assert.Skip("kubectl 1.33 is not installed");
         }
@@ -58,20 +58,46 @@ public sealed class KubectlExplainTests(KubectlTestHost host) : IClassFixture<Ku
         Assert.Contains("Cron schedule.", output);
     }
 
-    [Fact]
-    public async Task Create_ValidateStrictWithUnknownField_LeavesValidationToTheServer()
+    // kubectl 1.27 and 1.28 also read /openapi/v2 in explain, and only as protobuf, which this host does not encode.
+    [Theory]
+    [InlineData("1.29")]
+    [InlineData("1.30")]
+    [InlineData("1.31")]
+    [InlineData("1.32")]
+    public async Task Explain_OlderKubectl_ReadsTheV3Documents(string version)
+    {
+        if (!OpenApiTestHost.KubectlAvailable(version))
+        {
+            Assert.Skip("kubectl " + version + " is not installed");
+        }
+
+        var (exit, stdout, stderr) = await host.KubectlVersionAsync(version, "", "explain", "deployment.spec.strategy");
+
+        Assert.True(exit == 0, "kubectl " + version + " explain failed: " + stderr);
+        Assert.Contains("rollingUpdate", stdout);
+        Assert.Contains("Type of deployment.", stdout);
+    }
+
+    // kubectl 1.27 and 1.28 detect field validation from /openapi/v2 (protobuf only), which this host does not encode.
+    [Theory]
+    [InlineData("1.29")]
+    [InlineData("1.30")]
+    [InlineData("1.31")]
+    [InlineData("1.32")]
+    [InlineData("1.33")]
+    public async Task Create_ValidateStrictWithUnknownField_LeavesValidationToTheServer(string version)
     {
         // With server-side field validation detected, kubectl skips its own schema check (which would reject the
         // unknown field) and sends fieldValidation=Strict for the server to enforce.
-        if (!KubectlTestHost.KubectlAvailable)
+        if (!OpenApiTestHost.KubectlAvailable(version))
         {
-            Assert.Skip("kubectl 1.33 is not installed");
+            Assert.Skip("kubectl " + version + " is not installed");
         }
         const string manifest = """
             apiVersion: apps/v1
             kind: Deployment
             metadata:
-              name: web
+              name: web-{{VERSION}}
             spec:
               bogusField: 1
               selector:
@@ -85,11 +111,12 @@ public sealed class KubectlExplainTests(KubectlTestHost host) : IClassFixture<Ku
                     image: busybox
             """;
 
-        var (exit, stdout, stderr) = await host.KubectlAsync(manifest, "create", "--validate=strict", "-f", "-");
+        var (exit, stdout, stderr) = await host.KubectlVersionAsync(version, manifest.Replace("{{VERSION}}", version, StringComparison.Ordinal),
+            "create", "--validate=strict", "-f", "-");
 
         Assert.True(exit == 0, "kubectl create failed: " + stderr);
-        Assert.Contains("deployment.apps/web created", stdout);
-        var request = Assert.Single(host.Creates, c => c.Contains("/deployments", StringComparison.Ordinal));
+        Assert.Contains("deployment.apps/web-" + version + " created", stdout);
+        var request = Assert.Single(host.Creates, c => c.Contains("/deployments?", StringComparison.Ordinal) && c.Contains("web-" + version, StringComparison.Ordinal));
         Assert.Contains("fieldValidation=Strict", request);
     }
 }

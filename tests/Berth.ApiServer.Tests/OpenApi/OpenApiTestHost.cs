@@ -20,9 +20,9 @@ namespace Berth.ApiServer.Tests.OpenApi;
 /// a create that echoes the object back. Not Berth's API server; it exists to run the real kubectl against
 /// <see cref="OpenApiService"/>.
 /// </summary>
-public sealed class KubectlTestHost : IAsyncLifetime
+public sealed class OpenApiTestHost : IAsyncLifetime
 {
-    private const string Kubectl = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
+    private const string KubectlDirectory = "/usr/lib/google-cloud-sdk/bin";
 
     private WebApplication? _app;
     private readonly string _home = Directory.CreateTempSubdirectory("berth-openapi-kubectl-").FullName;
@@ -31,10 +31,13 @@ public sealed class KubectlTestHost : IAsyncLifetime
 
     public string Url { get; private set; } = "";
 
-    /// <summary>Method, path and query of every create request the host answered.</summary>
+    /// <summary>Method, path, query and object name of every create request the host answered.</summary>
     public ConcurrentQueue<string> Creates { get; } = new();
 
-    public static bool KubectlAvailable => File.Exists(Kubectl);
+    /// <summary>Path of the kubectl binary of a minor version (1.27 … 1.33 are installed on the project's machines).</summary>
+    public static string Kubectl(string version = "1.33") => Path.Combine(KubectlDirectory, "kubectl." + version);
+
+    public static bool KubectlAvailable(string version = "1.33") => File.Exists(Kubectl(version));
 
     public async ValueTask InitializeAsync()
     {
@@ -81,9 +84,9 @@ public sealed class KubectlTestHost : IAsyncLifetime
         app.MapGet("/apis/{group}/{version}", (string group, string version) => ResourceList(group, version));
         app.MapPost("/apis/{group}/{version}/namespaces/{ns}/{resource}", async (HttpContext context, string ns) =>
         {
-            Creates.Enqueue("POST " + context.Request.Path + context.Request.QueryString);
             var body = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject();
             var metadata = body["metadata"]!.AsObject();
+            Creates.Enqueue("POST " + context.Request.Path + context.Request.QueryString + " " + metadata["name"]);
             metadata["namespace"] = ns;
             metadata["uid"] = Guid.NewGuid().ToString();
             metadata["resourceVersion"] = "1";
@@ -108,11 +111,15 @@ public sealed class KubectlTestHost : IAsyncLifetime
     }
 
     /// <summary>Runs kubectl 1.33 against this host with an empty kubeconfig and a private cache.</summary>
-    public async Task<(int ExitCode, string Stdout, string Stderr)> KubectlAsync(string stdin, params string[] args)
+    public Task<(int ExitCode, string Stdout, string Stderr)> KubectlAsync(string stdin, params string[] args) =>
+        KubectlVersionAsync("1.33", stdin, args);
+
+    /// <summary>Runs the kubectl of a minor version against this host with an empty kubeconfig and a private cache.</summary>
+    public async Task<(int ExitCode, string Stdout, string Stderr)> KubectlVersionAsync(string version, string stdin, params string[] args)
     {
         var kubeconfig = Path.Combine(_home, "config");
         await File.WriteAllTextAsync(kubeconfig, "");
-        var start = new ProcessStartInfo(Kubectl)
+        var start = new ProcessStartInfo(Kubectl(version))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -124,7 +131,7 @@ public sealed class KubectlTestHost : IAsyncLifetime
             start.ArgumentList.Add(a);
         }
         start.ArgumentList.Add("--server=" + Url);
-        start.ArgumentList.Add("--cache-dir=" + Path.Combine(_home, "cache"));
+        start.ArgumentList.Add("--cache-dir=" + Path.Combine(_home, "cache-" + version));
         start.Environment["KUBECONFIG"] = kubeconfig;
         start.Environment["HOME"] = _home;
         using var process = Process.Start(start)!;
