@@ -116,10 +116,18 @@ internal static partial class DefinitionNames
             .Where(t => t.Namespace == "k8s.Models" && t.IsClass && !t.IsAbstract && !t.IsGenericType)
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .ToList();
-        var modelSet = models.ToHashSet();
-        var reach = ReachingGroups(models, modelSet);
+        // Attribute lookups are the expensive part of reflection here: read each once.
+        var entities = new Dictionary<Type, KubernetesEntityAttribute>();
+        foreach (var t in models)
+        {
+            if (t.GetCustomAttribute<KubernetesEntityAttribute>(inherit: false) is { } e)
+            {
+                entities[t] = e;
+            }
+        }
+        var reach = ReachingGroups(models, entities);
 
-        var names = new Dictionary<Type, string>();
+        var names = new Dictionary<Type, string>(models.Count);
         foreach (var type in models)
         {
             if (Fixed.TryGetValue(type, out var fixedName))
@@ -128,7 +136,7 @@ internal static partial class DefinitionNames
                 continue;
             }
             var match = ClassName().Match(type.Name);
-            var entity = type.GetCustomAttribute<KubernetesEntityAttribute>();
+            var entity = entities.GetValueOrDefault(type);
             if (!match.Success)
             {
                 if (entity is not null)
@@ -165,34 +173,27 @@ internal static partial class DefinitionNames
 
     // For every non-entity model type: the API groups of the kinds that reach it through properties, without
     // passing through another kind (whose own walk attributes what it reaches).
-    private static Dictionary<Type, HashSet<string>> ReachingGroups(List<Type> models, HashSet<Type> modelSet)
+    private static Dictionary<Type, HashSet<string>> ReachingGroups(List<Type> models, Dictionary<Type, KubernetesEntityAttribute> entities)
     {
-        var reach = new Dictionary<Type, HashSet<string>>();
-        var edges = new Dictionary<Type, List<Type>>();
+        var modelSet = models.ToHashSet();
+        var edges = new Dictionary<Type, List<Type>>(models.Count);
         foreach (var type in models)
         {
             var targets = new List<Type>();
-            foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             {
-                if (p.GetCustomAttribute<JsonPropertyNameAttribute>() is null)
-                {
-                    continue;
-                }
-                if (ElementModel(p.PropertyType, modelSet) is { } target)
+                if (ElementModel(p.PropertyType, modelSet) is { } target && p.IsDefined(typeof(JsonPropertyNameAttribute), inherit: false))
                 {
                     targets.Add(target);
                 }
             }
             edges[type] = targets;
         }
+        var reach = new Dictionary<Type, HashSet<string>>();
         var stack = new Stack<Type>();
         var seen = new HashSet<Type>();
-        foreach (var root in models)
+        foreach (var (root, entity) in entities)
         {
-            if (root.GetCustomAttribute<KubernetesEntityAttribute>() is not { } entity)
-            {
-                continue;
-            }
             var group = entity.Group ?? "";
             seen.Clear();
             stack.Push(root);
@@ -205,7 +206,7 @@ internal static partial class DefinitionNames
                 }
                 if (t != root)
                 {
-                    if (t.GetCustomAttribute<KubernetesEntityAttribute>() is not null)
+                    if (entities.ContainsKey(t))
                     {
                         continue;
                     }
