@@ -130,6 +130,11 @@ internal sealed class SchemaBuilder(OpenApiFlavor flavor, IReadOnlyList<(string 
 
     private void Fill(JsonObject definition, Type modelType)
     {
+        // The description goes in first: properties of recursive types compare against it (see Property).
+        if (ModelDocs.ForType(modelType) is { } description)
+        {
+            definition.Add("description", description);
+        }
         var schema = TypeSchema.For(modelType);
         var properties = new JsonObject();
         foreach (var property in schema.Properties.Values.OrderBy(p => p.JsonName, StringComparer.Ordinal))
@@ -137,10 +142,6 @@ internal sealed class SchemaBuilder(OpenApiFlavor flavor, IReadOnlyList<(string 
             properties[property.JsonName] = Property(modelType, property);
         }
         var required = SchemaFacts.Required(modelType).Where(schema.Properties.ContainsKey).ToList();
-        if (ModelDocs.ForType(modelType) is { } description)
-        {
-            definition.Add("description", description);
-        }
         if (properties.Count > 0)
         {
             definition.Add("properties", properties);
@@ -184,6 +185,11 @@ internal sealed class SchemaBuilder(OpenApiFlavor flavor, IReadOnlyList<(string 
         var description = ModelDocs.ForProperty(declaringType, property.Property.Name);
         var extensions = PatchExtensions(property.Patch);
         var shape = Shape(property.Type, declaringType, property.JsonName);
+        if (description is not null && description == ReferencedDescription(shape))
+        {
+            // KubernetesClient documents a property that Kubernetes leaves undescribed with its type's description.
+            description = null;
+        }
         if (shape.Count == 1 && shape["$ref"] is { } reference)
         {
             var name = reference.GetValue<string>()[RefPrefix.Length..];
@@ -205,6 +211,25 @@ internal sealed class SchemaBuilder(OpenApiFlavor flavor, IReadOnlyList<(string 
         }
         Json.SortKeys(shape);
         return shape;
+    }
+
+    // The description of the definition a shape refers to (through array items and map values), if any.
+    private string? ReferencedDescription(JsonObject shape)
+    {
+        while (true)
+        {
+            if (shape["$ref"] is JsonValue reference)
+            {
+                var name = reference.GetValue<string>()[RefPrefix.Length..];
+                return _definitions.TryGetValue(name, out var definition) ? definition["description"]?.GetValue<string>() : null;
+            }
+            if ((shape["items"] ?? shape["additionalProperties"]) is JsonObject inner)
+            {
+                shape = inner;
+                continue;
+            }
+            return null;
+        }
     }
 
     private static (string, JsonNode?)[] PatchExtensions(PatchMeta? meta)
