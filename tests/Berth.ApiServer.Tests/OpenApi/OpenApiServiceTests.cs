@@ -188,6 +188,19 @@ public sealed class OpenApiServiceTests
     }
 
     [Fact]
+    public void TryGetV3_PropertyWithoutKubernetesDescription_DoesNotRepeatItsTypeDescription()
+    {
+        var doc = V3(new OpenApiService(new KindRegistry()), "apis/apiextensions.k8s.io/v1");
+
+        var props = Schema(doc, "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps")["properties"]!;
+
+        Assert.Null(props["additionalProperties"]!["description"]);
+        Assert.Equal(V3Schemas + "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool",
+            props["additionalProperties"]!["$ref"]!.GetValue<string>());
+        Assert.NotNull(props["x-kubernetes-preserve-unknown-fields"]!["description"]);
+    }
+
+    [Fact]
     public void TryGetV3_CustomResource_AppearsInItsGroupVersionDocument()
     {
         var registry = new KindRegistry();
