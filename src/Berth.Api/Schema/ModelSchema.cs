@@ -57,6 +57,10 @@ public sealed class TypeSchema
 
     private static readonly Dictionary<string, PropertySchema> EmptyProperties = new();
 
+    // Nodes of the build in progress (guarded by the Cache lock). They reach Cache, which readers use without the
+    // lock, only when the outermost Build returns: a reader must never see a node whose properties are unfilled.
+    private static Dictionary<Type, TypeSchema>? _building;
+
     /// <summary>The schema of a model type (or of a scalar/collection CLR type).</summary>
     public static TypeSchema For(Type type)
     {
@@ -66,7 +70,28 @@ public sealed class TypeSchema
         }
         lock (Cache)
         {
-            return Cache.TryGetValue(type, out s) ? s : Build(type);
+            if (Cache.TryGetValue(type, out s))
+            {
+                return s;
+            }
+            if (_building is { } inProgress)
+            {
+                return inProgress.TryGetValue(type, out s) ? s : Build(type);
+            }
+            _building = [];
+            try
+            {
+                s = Build(type);
+                foreach (var (t, node) in _building)
+                {
+                    Cache[t] = node;
+                }
+                return s;
+            }
+            finally
+            {
+                _building = null;
+            }
         }
     }
 
@@ -80,7 +105,7 @@ public sealed class TypeSchema
         _ => null,
     };
 
-    // Called under the cache lock. Registers the node before filling properties so recursive types terminate.
+    // Called under the cache lock. Registers the node (in _building) before filling properties so recursive types terminate.
     private static TypeSchema Build(Type type)
     {
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
@@ -125,21 +150,21 @@ public sealed class TypeSchema
         else if (DictionaryValueType(underlying) is { } valueType)
         {
             schema = new TypeSchema(type, SchemaKind.Map);
-            Cache[type] = schema;
+            _building![type] = schema;
             schema.Items = For(valueType);
             return schema;
         }
         else if (ListElementType(underlying) is { } elementType)
         {
             schema = new TypeSchema(type, SchemaKind.Array);
-            Cache[type] = schema;
+            _building![type] = schema;
             schema.Items = For(elementType);
             return schema;
         }
         else
         {
             schema = new TypeSchema(type, SchemaKind.Object);
-            Cache[type] = schema;
+            _building![type] = schema;
             var props = new Dictionary<string, PropertySchema>(StringComparer.Ordinal);
             foreach (var p in underlying.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
@@ -154,7 +179,7 @@ public sealed class TypeSchema
             schema._properties = props;
             return schema;
         }
-        Cache[type] = schema;
+        _building![type] = schema;
         return schema;
     }
 
