@@ -82,7 +82,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         };
         storage = new RestStorage(store, cache, kinds, strategies, admission, TimeProvider.System, loggerFactory.CreateLogger<RestStorage>());
         var writer = new ResponseWriter(new TableConvertor(TimeProvider.System), storage.Converter);
-        var handler = new ApiHandler(storage, new DiscoveryService(kinds), new OpenApiService(kinds), new Authenticator(pki, tokens),
+        var openApi = new OpenApiService(kinds);
+        var handler = new ApiHandler(storage, new DiscoveryService(kinds), openApi, new Authenticator(pki, tokens),
             writer, new ServerVersion(), subresources ?? [], loggerFactory.CreateLogger<ApiHandler>());
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -122,6 +123,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         host._background.Add(crds.RunAsync(host._stop.Token));
         handler.Ready = true;
         host.StartupTime = clock.Elapsed;
+        // Build the OpenAPI documents in the background so the first `kubectl apply` or `explain` does not wait for them.
+        _ = Task.Run(() => openApi.GetV3Index(), CancellationToken.None);
         return host;
     }
 
