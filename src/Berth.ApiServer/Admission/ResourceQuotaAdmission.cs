@@ -138,9 +138,9 @@ public sealed class ResourceQuotaAdmission : IAdmissionPlugin
         {
             return current;
         }
-        // Only status changes; spec stays byte for byte as the user wrote it.
+        // Only status changes; spec stays as the user wrote it, status.hard is its canonical copy (as the controller writes it).
         var status = current["status"] as JsonObject ?? new JsonObject();
-        status["hard"] = current["spec"]?["hard"]?.DeepClone() ?? new JsonObject();
+        status["hard"] = ResourceLists.ToJson(ResourceLists.FromJson(current["spec"]?["hard"]));
         status["used"] = ResourceLists.ToJson(used);
         current["status"] = status;
         return current;
