@@ -5,13 +5,6 @@ using k8s.Models;
 
 namespace Berth.ApiServer.Admission;
 
-/// <summary>One ResourceQuota as admission sees it: its limits, scopes and the usage recorded so far.</summary>
-public sealed record QuotaState(string Name, IDictionary<string, ResourceQuantity> Hard,
-    IReadOnlyList<V1ScopedResourceSelectorRequirement> Scopes, IDictionary<string, ResourceQuantity> Used);
-
-/// <summary>The object being admitted, for <see cref="QuotaCheck"/>: names for the error and the decoded object(s).</summary>
-public sealed record QuotaSubject(string Resource, string Group, string Name, string Operation, object Item, object? OldItem);
-
 /// <summary>
 /// kube's quota CheckRequest as a pure function: which quotas an object falls under, the required-resource
 /// constraints (<c>failed quota: …: must specify …</c>), and the new usage of each quota with the object

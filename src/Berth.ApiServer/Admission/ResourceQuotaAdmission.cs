@@ -63,6 +63,12 @@ public sealed class ResourceQuotaAdmission : IAdmissionPlugin
         {
             return;
         }
+        var evaluator = _registry.Get(group, resource);
+        if (evaluator is ObjectCountEvaluator && request.Operation != AdmissionRequest.Create)
+        {
+            // Counted objects are charged on create only; skip the quota lookup for their updates.
+            return;
+        }
         var s = _storage();
         var quotaInfo = s.Kinds.Find("", "v1", "resourcequotas");
         if (quotaInfo is null || s.Cache.Resource(ObjectCodec.Prefix(quotaInfo)).List(request.Namespace).Length == 0
@@ -70,7 +76,6 @@ public sealed class ResourceQuotaAdmission : IAdmissionPlugin
         {
             return;
         }
-        var evaluator = _registry.Get(group, resource);
         var item = evaluator.Decode(request.Object);
         var oldItem = request.OldObject is null ? null : evaluator.Decode(request.OldObject);
         if (!evaluator.Handles(request.Operation, request.Subresource, item, oldItem))
@@ -107,7 +112,7 @@ public sealed class ResourceQuotaAdmission : IAdmissionPlugin
             return;
         }
         var now = _time.GetUtcNow();
-        var states = quotas.Select(q => State(s, q, request.Namespace, now)).ToList();
+        var states = quotas.Select(q => State(s, q, request.Namespace, evaluator, now)).ToList();
         var charges = QuotaCheck.Check(states, evaluator, subject, now);
         if (charges.Count == 0 || request.Options.DryRun)
         {
@@ -133,7 +138,7 @@ public sealed class ResourceQuotaAdmission : IAdmissionPlugin
         DateTimeOffset now)
     {
         var fresh = TryDecode(current) ?? read;
-        var charged = QuotaCheck.Check([State(s, fresh, ns, now)], evaluator, subject, now);
+        var charged = QuotaCheck.Check([State(s, fresh, ns, evaluator, now)], evaluator, subject, now);
         if (!charged.TryGetValue(0, out var used))
         {
             return current;
@@ -159,16 +164,19 @@ public sealed class ResourceQuotaAdmission : IAdmissionPlugin
         }
     }
 
-    /// <summary>The quota's limits and usage, with usage the controller has not computed yet taken from the cache.</summary>
-    private QuotaState State(RestStorage s, V1ResourceQuota quota, string ns, DateTimeOffset now)
+    /// <summary>
+    /// The quota's limits and usage. Usage of the resources this request could charge that the controller
+    /// has not computed yet (a new quota, a new hard resource) is computed from the watch cache.
+    /// </summary>
+    private QuotaState State(RestStorage s, V1ResourceQuota quota, string ns, IQuotaEvaluator evaluator, DateTimeOffset now)
     {
         var hard = ResourceLists.Copy(quota.Spec?.Hard);
         var scopes = QuotaUsage.Scopes(quota.Spec);
         var used = ResourceLists.Copy(quota.Status?.Used);
-        if (hard.Keys.Any(k => !used.ContainsKey(k)))
+        var missing = evaluator.MatchingResources(hard.Keys).Where(k => !used.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
         {
-            var computed = QuotaUsage.Calculate(hard.Keys, scopes, _registry, e => CachedItems(s, e, ns), now);
-            foreach (var (k, v) in computed)
+            foreach (var (k, v) in QuotaUsage.Calculate(missing, scopes, _registry, e => CachedItems(s, e, ns), now))
             {
                 used.TryAdd(k, v);
             }
