@@ -10,7 +10,7 @@ namespace Berth.Api.Quota;
 /// Quota usage of persistent volume claims (kube's pvcEvaluator): <c>persistentvolumeclaims</c>,
 /// <c>count/persistentvolumeclaims</c>, <c>requests.storage</c> (rounded up to whole bytes, or the larger
 /// allocated size after an expansion) and the same per storage class as
-/// <c>&lt;class&gt;.storageclass.storage.k8s.io/&lt;resource&gt;</c>.
+/// <c>&lt;class&gt;.storageclass.storage.k8s.io/&lt;resource&gt;</c>; scope VolumeAttributesClass.
 /// </summary>
 public sealed class PersistentVolumeClaimEvaluator : IQuotaEvaluator
 {
@@ -51,7 +51,35 @@ public sealed class PersistentVolumeClaimEvaluator : IQuotaEvaluator
         return result;
     }
 
-    public bool MatchesScope(V1ScopedResourceSelectorRequirement scope, object item) => false;
+    /// <summary>
+    /// The VolumeAttributesClass scope: a label requirement over the classes the claim has, wants or is
+    /// moving to (spec, status.currentVolumeAttributesClassName, status.modifyVolumeStatus target).
+    /// </summary>
+    public bool MatchesScope(V1ScopedResourceSelectorRequirement scope, object item)
+    {
+        if (scope.ScopeName != "VolumeAttributesClass" || item is not V1PersistentVolumeClaim pvc)
+        {
+            return false;
+        }
+        var classes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in new[] { pvc.Spec?.VolumeAttributesClassName, pvc.Status?.CurrentVolumeAttributesClassName,
+            pvc.Status?.ModifyVolumeStatus?.TargetVolumeAttributesClassName })
+        {
+            if (!string.IsNullOrEmpty(c))
+            {
+                classes.Add(c);
+            }
+        }
+        var values = scope.Values ?? [];
+        return scope.OperatorProperty switch
+        {
+            "Exists" => classes.Count > 0,
+            "DoesNotExist" => classes.Count == 0,
+            "In" => classes.Any(values.Contains),
+            "NotIn" => classes.Count == 0 || classes.Any(c => !values.Contains(c)),
+            _ => false,
+        };
+    }
 
     public string? Constraints(IReadOnlyCollection<string> required, object item) => null;
 

@@ -42,6 +42,28 @@ public sealed class EvaluatorTests
                  "status":{"allocatedResources":{"storage":"20Gi"}}}
                 """));
 
+    [Theory]
+    [InlineData("Exists", "", true)]
+    [InlineData("In", "fast", true)]
+    [InlineData("In", "slow", false)]
+    [InlineData("NotIn", "fast", true)]
+    [InlineData("NotIn", "fast,gold", false)]
+    [InlineData("DoesNotExist", "", false)]
+    public void ClaimScope_VolumeAttributesClass_MatchesAnyOfTheClaimsClasses(string op, string values, bool expected)
+    {
+        var e = new PersistentVolumeClaimEvaluator();
+        var pvc = e.Decode(JsonNode.Parse("""
+            {"metadata":{"name":"c"},"spec":{"volumeAttributesClassName":"fast"},"status":{"currentVolumeAttributesClassName":"gold"}}
+            """)!.AsObject());
+        var scope = new V1ScopedResourceSelectorRequirement
+        {
+            ScopeName = "VolumeAttributesClass",
+            OperatorProperty = op,
+            Values = values.Length == 0 ? null : values.Split(','),
+        };
+        Assert.Equal(expected, e.MatchesScope(scope, pvc));
+    }
+
     [Fact]
     public void ClaimMatchingResources_StorageClassNames_Match() =>
         Assert.Equal(["gold.storageclass.storage.k8s.io/requests.storage", "requests.storage", "count/persistentvolumeclaims"],

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Berth.Api.Errors;
 using Berth.ApiServer.Admission;
-using Berth.ApiServer.Registry;
 
 namespace Berth.ApiServer.Tests.Admission;
 
@@ -50,20 +49,17 @@ public sealed class LimitRangerTests
     }
 
     [Fact]
-    public async Task Update_ClaimAboveMax_Forbidden()
+    public async Task Create_ClaimAboveMax_Forbidden()
     {
         await using var h = await AdmissionHarness.StartAsync();
         await h.CreateAsync("limitranges", "ns", """
             {"apiVersion":"v1","kind":"LimitRange","metadata":{"name":"storage"},"spec":{"limits":[{"type":"PersistentVolumeClaim","max":{"storage":"10Gi"}}]}}
             """);
-        var claim = await h.CreateAsync("persistentvolumeclaims", "ns", """
-            {"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data"},
-             "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"5Gi"}}}}
-            """);
 
-        claim["spec"]!["resources"]!["requests"]!["storage"] = "20Gi";
-        var e = await Assert.ThrowsAsync<StatusException>(async () => await h.Storage.UpdateAsync(h.Info("persistentvolumeclaims"), "ns", "data",
-            claim, "", WriteOptions.Default, TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<StatusException>(async () => await h.CreateAsync("persistentvolumeclaims", "ns", """
+            {"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data"},
+             "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"20Gi"}}}}
+            """));
 
         Assert.Equal("persistentvolumeclaims \"data\" is forbidden: maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 20Gi",
             e.Status.Message);

@@ -87,7 +87,7 @@ public sealed class ResourceQuotaAdmissionTests
         Assert.Null(await UsedAsync(h, "svc", "services"));
 
         var e = await Assert.ThrowsAsync<StatusException>(async () => await h.CreateAsync("services", "ns", """
-            {"apiVersion":"v1","kind":"Service","metadata":{"name":"b"},"spec":{"type":"NodePort","ports":[{"port":80},{"port":81}]}}
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"b"},"spec":{"type":"NodePort","ports":[{"name":"a","port":80},{"name":"b","port":81}]}}
             """, dryRun));
         Assert.EndsWith("exceeded quota: svc, requested: services.nodeports=2, used: services.nodeports=0, limited: services.nodeports=1",
             e.Status.Message, StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public sealed class ResourceQuotaControllerTests
         await h.CreateAsync("pods", "ns", Pod("b", "1"));
         await h.CreateAsync("pods", "other", Pod("c", "4"));
         await h.CreateAsync("services", "ns", """
-            {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"type":"NodePort","ports":[{"port":80},{"port":443}]}}
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},"spec":{"type":"NodePort","ports":[{"name":"http","port":80},{"name":"https","port":443}]}}
             """);
         await h.CreateAsync("configmaps", "ns", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"}}""");
         await h.CreateAsync("deployments", "ns", """
