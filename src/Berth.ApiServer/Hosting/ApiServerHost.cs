@@ -78,7 +78,10 @@ public sealed class ApiServerHost : IAsyncDisposable
         var admission = new List<IAdmissionPlugin>
         {
             new NamespaceLifecycle(() => storage!),
+            new LimitRanger(() => storage!),
             services,
+            // Last, as in kube: it charges quota for exactly what the other plugins admitted.
+            new ResourceQuotaAdmission(() => storage!, new Api.Quota.QuotaRegistry(), TimeProvider.System),
         };
         storage = new RestStorage(store, cache, kinds, strategies, admission, TimeProvider.System, loggerFactory.CreateLogger<RestStorage>());
         var writer = new ResponseWriter(new TableConvertor(TimeProvider.System), storage.Converter);

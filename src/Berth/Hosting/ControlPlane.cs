@@ -3,6 +3,7 @@ using Berth.ApiServer.Hosting;
 using Berth.Controllers.Framework;
 using Berth.Controllers.GarbageCollector;
 using Berth.Controllers.Namespaces;
+using Berth.Controllers.ResourceQuota;
 using Berth.Controllers.ServiceAccounts;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ public sealed class ControlPlane : IAsyncDisposable
             new GarbageCollector(client, loggerFactory.CreateLogger<GarbageCollector>()),
             new NamespaceController(client, loggerFactory.CreateLogger<NamespaceController>()),
             new ServiceAccountController(client, loggerFactory.CreateLogger<ServiceAccountController>()),
+            new ResourceQuotaController(client, loggerFactory.CreateLogger<ResourceQuotaController>()),
         ], loggerFactory.CreateLogger<ControllerManager>());
         // Controllers act only while this server holds the controller-manager Lease, so servers can run side by side.
         var elector = new Berth.Client.Leader.LeaderElector(client, "kube-system", "berth-controller-manager",
