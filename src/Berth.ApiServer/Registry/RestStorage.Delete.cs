@@ -1,7 +1,7 @@
-using Berth.Api.Json;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Berth.Api.Errors;
+using Berth.Api.Json;
 using Berth.Api.Kinds;
 using Berth.Api.Objects;
 using Berth.ApiServer.Admission;

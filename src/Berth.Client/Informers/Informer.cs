@@ -174,35 +174,35 @@ public sealed class Informer<T> : IAsyncDisposable where T : class
             {
                 case "ADDED":
                 case "MODIFIED":
-                {
-                    var key = KeyOf(e.Object);
-                    var typed = _decode(e.Object);
-                    if (_items.TryGetValue(key, out var old))
                     {
-                        _items[key] = typed;
-                        Updated?.Invoke(old, typed);
+                        var key = KeyOf(e.Object);
+                        var typed = _decode(e.Object);
+                        if (_items.TryGetValue(key, out var old))
+                        {
+                            _items[key] = typed;
+                            Updated?.Invoke(old, typed);
+                        }
+                        else
+                        {
+                            _items[key] = typed;
+                            Added?.Invoke(typed);
+                        }
+                        break;
                     }
-                    else
-                    {
-                        _items[key] = typed;
-                        Added?.Invoke(typed);
-                    }
-                    break;
-                }
                 case "DELETED":
-                {
-                    if (_items.TryRemove(KeyOf(e.Object), out var gone))
                     {
-                        Deleted?.Invoke(_decode(e.Object));
-                        _ = gone;
+                        if (_items.TryRemove(KeyOf(e.Object), out var gone))
+                        {
+                            Deleted?.Invoke(_decode(e.Object));
+                            _ = gone;
+                        }
+                        break;
                     }
-                    break;
-                }
                 case "ERROR":
-                {
-                    var code = Berth.Api.Json.JsonNumbers.Int(e.Object["code"]) ?? 500;
-                    throw StatusException.Create(code, e.Object["reason"]?.GetValue<string>() ?? "", e.Object["message"]?.GetValue<string>() ?? "");
-                }
+                    {
+                        var code = Berth.Api.Json.JsonNumbers.Int(e.Object["code"]) ?? 500;
+                        throw StatusException.Create(code, e.Object["reason"]?.GetValue<string>() ?? "", e.Object["message"]?.GetValue<string>() ?? "");
+                    }
             }
             if (!string.IsNullOrEmpty(rv))
             {
