@@ -46,3 +46,14 @@ public interface IStoreWatch : IDisposable
 {
     System.Threading.Channels.ChannelReader<StoreEvent> Events { get; }
 }
+
+/// <summary>
+/// Optional capability of a store that commits in-process: the revision of the last write under each
+/// resource prefix (<c>/registry/{resource}/</c>), so a consistent read of one resource waits only for
+/// that resource's writes, not for every write in flight.
+/// </summary>
+public interface IPrefixRevisions
+{
+    /// <summary>The revision of the last committed write whose key starts with <paramref name="prefix"/>; 0 if none.</summary>
+    long LastWriteRevision(string prefix);
+}

@@ -121,4 +121,16 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         Assert.Equal(200, results.Select(r => r.Revision).Distinct().Count());
         Assert.Equal(200, _store.Revision);
     }
+
+    [Fact]
+    public async Task LastWriteRevision_TracksEachResourcePrefix()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _store.TxnAsync(TxnRequest.Create("/registry/pods/ns/a", B("1")), ct);
+        await _store.TxnAsync(TxnRequest.Create("/registry/limitranges/ns/l", B("1")), ct);
+        await _store.TxnAsync(TxnRequest.Create("/registry/pods/ns/b", B("1")), ct);
+        Assert.Equal(3, _store.LastWriteRevision("/registry/pods/"));
+        Assert.Equal(2, _store.LastWriteRevision("/registry/limitranges/"));
+        Assert.Equal(0, _store.LastWriteRevision("/registry/services/"));
+    }
 }

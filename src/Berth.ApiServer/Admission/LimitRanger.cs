@@ -92,6 +92,8 @@ public sealed class LimitRanger(Func<RestStorage> storage) : IAdmissionPlugin
         }
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Berth.Storage.Cache.CachedObject, V1LimitRange> Decoded = new();
+
     private async ValueTask<List<V1LimitRange>> LimitRangesAsync(string ns, CancellationToken ct)
     {
         var s = storage();
@@ -101,12 +103,12 @@ public sealed class LimitRanger(Func<RestStorage> storage) : IAdmissionPlugin
         {
             return result;
         }
-        var list = await s.ListAsync(info, ns, ListOptions.Everything, ct).ConfigureAwait(false);
-        foreach (var o in list.Items)
+        // The watch cache, once it holds every LimitRange write: no wait for the pod writes in flight.
+        foreach (var o in (await s.FreshCacheAsync(info, ct).ConfigureAwait(false)).List(ns))
         {
             try
             {
-                result.Add(LimitRangeRules.WithDefaults(KubeJson.Deserialize<V1LimitRange>(o.Json)));
+                result.Add(Decoded.GetValue(o, c => LimitRangeRules.WithDefaults(KubeJson.Deserialize<V1LimitRange>(c.Json))));
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException)
             {

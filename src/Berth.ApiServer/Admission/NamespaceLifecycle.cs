@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Berth.Api.Errors;
 using Berth.Api.Json;
 using Berth.ApiServer.Registry;
@@ -13,7 +14,15 @@ public sealed class NamespaceLifecycle(Func<RestStorage> storage) : IAdmissionPl
 {
     private static readonly HashSet<string> Immortal = ["default", "kube-system", "kube-public"];
 
+    private static readonly ConditionalWeakTable<Berth.Storage.Cache.CachedObject, StrongBox<bool>> Terminating = new();
+
     public string Name => "NamespaceLifecycle";
+
+    private static bool IsTerminating(byte[] json)
+    {
+        var ns = KubeJson.Deserialize<V1Namespace>(json);
+        return ns.Metadata?.DeletionTimestamp is not null || ns.Status?.Phase == "Terminating";
+    }
 
     public ValueTask AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
@@ -31,20 +40,21 @@ public sealed class NamespaceLifecycle(Func<RestStorage> storage) : IAdmissionPl
         var nsInfo = s.Kinds.Find("", "v1", "namespaces")!;
         var key = ObjectCodec.Key(nsInfo, null, request.Namespace);
         var cached = s.Cache.Resource(ObjectCodec.Prefix(nsInfo)).Get(key);
-        V1Namespace? ns = null;
+        bool terminating;
         if (cached is not null)
         {
-            ns = KubeJson.Deserialize<V1Namespace>(cached.Json);
+            terminating = Terminating.GetValue(cached, c => new StrongBox<bool>(IsTerminating(c.Json))).Value;
         }
         else if (await s.Store.GetAsync(key, cancellationToken).ConfigureAwait(false) is { } kv)
         {
-            ns = KubeJson.Deserialize<V1Namespace>(kv.Value);
+            // Created a moment ago and not in the cache yet: kube's plugin does the same live lookup.
+            terminating = IsTerminating(kv.Value);
         }
-        if (ns is null)
+        else
         {
             throw StatusException.NotFound("namespaces", "", request.Namespace);
         }
-        if (ns.Metadata?.DeletionTimestamp is not null || ns.Status?.Phase == "Terminating")
+        if (terminating)
         {
             var e = StatusException.Forbidden(request.Resource.Resource, request.Resource.Group, request.Name,
                 $"unable to create new content in namespace {request.Namespace} because it is being terminated");

@@ -71,8 +71,7 @@ public sealed class ResourceQuotaAdmission : IAdmissionPlugin
         }
         var s = _storage();
         var quotaInfo = s.Kinds.Find("", "v1", "resourcequotas");
-        if (quotaInfo is null || s.Cache.Resource(ObjectCodec.Prefix(quotaInfo)).List(request.Namespace).Length == 0
-            && (await s.ListAsync(quotaInfo, request.Namespace, ListOptions.Everything, cancellationToken).ConfigureAwait(false)).Items.Count == 0)
+        if (quotaInfo is null || (await s.FreshCacheAsync(quotaInfo, cancellationToken).ConfigureAwait(false)).List(request.Namespace).Length == 0)
         {
             return;
         }

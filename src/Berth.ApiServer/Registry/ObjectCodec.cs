@@ -16,7 +16,10 @@ public static class ObjectCodec
 {
     public const string Root = "/registry/";
 
-    public static string Prefix(ResourceInfo info) => Root + info.StorageResource + "/";
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ResourceInfo, string> Prefixes = new();
+
+    /// <summary>The key prefix of a resource, e.g. <c>/registry/deployments.apps/</c> (computed once per ResourceInfo).</summary>
+    public static string Prefix(ResourceInfo info) => Prefixes.GetValue(info, i => Root + i.StorageResource + "/");
 
     public static string NamespacePrefix(ResourceInfo info, string ns) => Root + info.StorageResource + "/" + ns + "/";
 

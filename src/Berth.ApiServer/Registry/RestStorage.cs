@@ -123,7 +123,8 @@ public sealed partial class RestStorage
         long target;
         if (string.IsNullOrEmpty(options.ResourceVersion))
         {
-            target = _store.Revision;
+            // Consistent read: wait until the cache holds every write to this resource committed so far.
+            target = _store is IPrefixRevisions p ? p.LastWriteRevision(ObjectCodec.Prefix(info)) : _store.Revision;
         }
         else if (options.ResourceVersion == "0")
         {
@@ -156,6 +157,10 @@ public sealed partial class RestStorage
         }
         return (rc, Math.Max(_cache.Revision, target));
     }
+
+    /// <summary>The resource's cache once it reflects every write to the resource committed so far (for admission plugins).</summary>
+    public async ValueTask<ResourceCache> FreshCacheAsync(ResourceInfo info, CancellationToken ct = default) =>
+        (await CacheForReadAsync(info, ListOptions.Everything, ct).ConfigureAwait(false)).Cache;
 
     private static StatusException TooLargeResourceVersion(long requested, long current)
     {

@@ -14,6 +14,8 @@ public sealed class ResourceCache
 {
     private readonly object _lock = new();
     private readonly SortedDictionary<string, CachedObject> _all = new(StringComparer.Ordinal);
+    // Point reads (admission, GET with resourceVersion=0) go here without taking the lock.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedObject> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<string, CachedObject>> _byNamespace = new(StringComparer.Ordinal);
     private readonly CacheEvent?[] _ring;
     private readonly List<CacheWatcher> _watchers = [];
@@ -57,13 +59,7 @@ public sealed class ResourceCache
         }
     }
 
-    public CachedObject? Get(string key)
-    {
-        lock (_lock)
-        {
-            return _all.GetValueOrDefault(key);
-        }
-    }
+    public CachedObject? Get(string key) => _byKey.GetValueOrDefault(key);
 
     /// <summary>A snapshot of the objects in key order, optionally of one namespace only.</summary>
     public CachedObject[] List(string? ns = null)
@@ -106,6 +102,7 @@ public sealed class ResourceCache
     private void Put(CachedObject obj)
     {
         _all[obj.Key] = obj;
+        _byKey[obj.Key] = obj;
         if (!_byNamespace.TryGetValue(obj.Namespace, out var inNs))
         {
             inNs = new SortedDictionary<string, CachedObject>(StringComparer.Ordinal);
@@ -117,6 +114,7 @@ public sealed class ResourceCache
     private void Remove(CachedObject obj)
     {
         _all.Remove(obj.Key);
+        _byKey.TryRemove(obj.Key, out _);
         if (_byNamespace.TryGetValue(obj.Namespace, out var inNs))
         {
             inNs.Remove(obj.Key);

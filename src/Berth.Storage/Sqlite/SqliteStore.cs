@@ -19,7 +19,7 @@ namespace Berth.Storage.Sqlite;
 /// at the log row of its current value, so a write inserts one blob. Acknowledged means committed
 /// with <c>synchronous=FULL</c>: it survives kill -9 and power loss.
 /// </remarks>
-public sealed class SqliteStore : IStore
+public sealed class SqliteStore : IStore, IPrefixRevisions
 {
     private const int MaxBatch = 512;
 
@@ -29,8 +29,11 @@ public sealed class SqliteStore : IStore
         new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentBag<Reader> _readers = [];
     private readonly Dictionary<string, (long Create, long Mod)> _index = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _prefixRevisions = new(StringComparer.Ordinal);
     private readonly EventHub _hub;
     private readonly Thread _writerThread;
+    private readonly Thread _checkpointer;
+    private readonly ManualResetEventSlim _stopCheckpoints = new();
     private readonly SqliteConnection _writer;
     private long _revision;
     private long _compactRevision;
@@ -82,6 +85,8 @@ public sealed class SqliteStore : IStore
         _hub = new EventHub(historyWindow, _revision, ReadHistory);
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "berth-store-writer" };
         _writerThread.Start();
+        _checkpointer = new Thread(CheckpointLoop) { IsBackground = true, Name = "berth-store-checkpoint", Priority = ThreadPriority.BelowNormal };
+        _checkpointer.Start();
     }
 
     /// <summary>Opens (creating if needed) the store in the file at <paramref name="path"/>.</summary>
@@ -107,7 +112,7 @@ public sealed class SqliteStore : IStore
         using var cmd = conn.CreateCommand();
         cmd.CommandText = readOnly
             ? "PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;"
-            : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 4000;";
+            : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;";
         cmd.ExecuteNonQuery();
         return conn;
     }
@@ -415,6 +420,10 @@ public sealed class SqliteStore : IStore
         // Publish before acknowledging, so a caller that gets its result and then reads the watch cache
         // at that revision finds its own write there.
         Volatile.Write(ref _revision, rev);
+        foreach (var e in events)
+        {
+            _prefixRevisions[ResourcePrefix(e.Kv.Key)] = e.Revision;
+        }
         if (events.Count > 0)
         {
             _hub.Publish(events, rev);
@@ -424,6 +433,16 @@ public sealed class SqliteStore : IStore
             batch[i].Completion.TrySetResult(results[i]!);
         }
     }
+
+    /// <summary>The first two path segments of a key plus '/': "/registry/pods/" for "/registry/pods/ns/name".</summary>
+    private static string ResourcePrefix(string key)
+    {
+        var first = key.IndexOf('/', 1);
+        var second = first < 0 ? -1 : key.IndexOf('/', first + 1);
+        return second < 0 ? key : key[..(second + 1)];
+    }
+
+    public long LastWriteRevision(string prefix) => _prefixRevisions.GetValueOrDefault(prefix);
 
     private static void SetLog(SqliteCommand cmd, long rev, string key, byte[] value, long create, long prev, bool deleted)
     {
@@ -471,6 +490,29 @@ public sealed class SqliteStore : IStore
         }
     }
 
+    /// <summary>
+    /// Copies the WAL into the database file from a separate connection (PASSIVE: never blocks the
+    /// writer), so commits do not pay for checkpoints as they would with SQLite's automatic checkpoint
+    /// on the committing connection. SQLite restarts the WAL from its start once a checkpoint completed.
+    /// </summary>
+    private void CheckpointLoop()
+    {
+        using var conn = Open(readOnly: false);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        while (!_stopCheckpoints.Wait(TimeSpan.FromMilliseconds(500)))
+        {
+            try
+            {
+                cmd.ExecuteNonQuery();
+            }
+            catch (SqliteException e)
+            {
+                _logger.LogDebug(e, "checkpoint skipped");
+            }
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -480,6 +522,8 @@ public sealed class SqliteStore : IStore
         _disposed = true;
         _writes.Writer.TryComplete();
         _writerThread.Join();
+        _stopCheckpoints.Set();
+        _checkpointer.Join();
         _hub.Dispose();
         _writer.Dispose();
         while (_readers.TryTake(out var r))
