@@ -25,6 +25,12 @@ public interface IStore : IAsyncDisposable
         CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads every key under <paramref name="prefix"/> as it was at <paramref name="revision"/> (etcd's Range
+    /// with a revision), in key order. Throws <see cref="CompactedException"/> when that revision is compacted.
+    /// </summary>
+    ValueTask<RangeResult> RangeAtAsync(string prefix, long revision, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Applies one conditional write atomically. A failed precondition is not an exception: the
     /// result says so and carries the current value. The write is durable once this returns success.
     /// </summary>

@@ -133,4 +133,25 @@ public sealed class SqliteStoreTests : IAsyncLifetime
         Assert.Equal(2, _store.LastWriteRevision("/registry/limitranges/"));
         Assert.Equal(0, _store.LastWriteRevision("/registry/services/"));
     }
+
+    [Fact]
+    public async Task RangeAtAsync_ReconstructsAPastRevision()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var a = await _store.TxnAsync(TxnRequest.Create("/s/a", B("a1")), ct);
+        await _store.TxnAsync(TxnRequest.Create("/s/b", B("b1")), ct);
+        var at = _store.Revision;
+        await _store.TxnAsync(TxnRequest.Update("/s/a", B("a2"), a.Revision), ct);
+        await _store.TxnAsync(TxnRequest.Delete("/s/b"), ct);
+        await _store.TxnAsync(TxnRequest.Create("/s/c", B("c1")), ct);
+
+        var then = await _store.RangeAtAsync("/s/", at, ct);
+        Assert.Equal(["/s/a", "/s/b"], then.Items.Select(i => i.Key));
+        Assert.Equal(["a1", "b1"], then.Items.Select(i => System.Text.Encoding.UTF8.GetString(i.Value)));
+        Assert.Equal(a.Revision, then.Items[0].ModRevision);
+        var now = await _store.RangeAtAsync("/s/", _store.Revision, ct);
+        Assert.Equal(["/s/a", "/s/c"], now.Items.Select(i => i.Key));
+        await _store.CompactAsync(_store.Revision, ct);
+        await Assert.ThrowsAsync<CompactedException>(async () => await _store.RangeAtAsync("/s/", at, ct));
+    }
 }

@@ -34,11 +34,28 @@ public sealed partial class RestStorage
         }
         var (cache, revision) = await CacheForReadAsync(info, continueRevision is null ? options : options with { ResourceVersion = null }, ct)
             .ConfigureAwait(false);
-        if (continueRevision is long cr)
+        CachedObject[] all;
+        long? snapshot = continueRevision;
+        if (snapshot is null && options.ResourceVersionMatch == "Exact" && long.TryParse(options.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var exact))
         {
-            revision = cr;
+            snapshot = exact;
         }
-        var all = cache.List(info.Namespaced ? ns : null);
+        var lastWrite = _store is IPrefixRevisions pr ? pr.LastWriteRevision(ObjectCodec.Prefix(info)) : _store.Revision;
+        if (snapshot is long at && at < lastWrite)
+        {
+            // The resource changed after the requested revision (a later page of a paginated list, or an
+            // Exact read of the past): read the store as it was then, as kube reads etcd at a revision.
+            all = await SnapshotAsync(info, ns, at, continueRevision is not null, ct).ConfigureAwait(false);
+            revision = at;
+        }
+        else
+        {
+            all = cache.List(info.Namespaced ? ns : null);
+            if (snapshot is long same)
+            {
+                revision = same;
+            }
+        }
         var filter = BuildFilter(info, ns, options);
         var limit = options.Limit > 0 ? options.Limit : long.MaxValue;
         var items = new List<CachedObject>(Math.Min(all.Length, (int)Math.Min(limit, 100_000)));
@@ -68,6 +85,27 @@ public sealed partial class RestStorage
             items.Add(o);
         }
         return new ListResult(items, revision, next, remaining);
+    }
+
+    private async ValueTask<CachedObject[]> SnapshotAsync(ResourceInfo info, string ns, long revision, bool forContinue, CancellationToken ct)
+    {
+        var prefix = info.Namespaced && !string.IsNullOrEmpty(ns) ? ObjectCodec.NamespacePrefix(info, ns) : ObjectCodec.Prefix(info);
+        try
+        {
+            var range = await _store.RangeAtAsync(prefix, revision, ct).ConfigureAwait(false);
+            var result = new CachedObject[range.Items.Count];
+            for (var i = 0; i < result.Length; i++)
+            {
+                result[i] = ObjectCodec.Decode(range.Items[i], range.Items[i].ModRevision);
+            }
+            return result;
+        }
+        catch (CompactedException e)
+        {
+            throw StatusException.Gone(forContinue
+                ? "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
+                : $"too old resource version: {e.Requested} ({e.Compacted})");
+        }
     }
 
     private static int LowerBound(CachedObject[] sorted, string key)

@@ -179,6 +179,81 @@ public sealed class SqliteStore : IStore, IPrefixRevisions
         }
     }
 
+    public ValueTask<RangeResult> RangeAtAsync(string prefix, long revision, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (revision < CompactRevision)
+        {
+            throw new CompactedException(revision, CompactRevision);
+        }
+        var reader = RentReader();
+        try
+        {
+            // One read transaction: the current state and the history after `revision`, then undo that
+            // history newest first. Cost is proportional to the writes since `revision`.
+            using var tx = reader.Connection.BeginTransaction(deferred: true);
+            var state = new SortedDictionary<string, KeyValue>(StringComparer.Ordinal);
+            var range = reader.Range;
+            range.Transaction = tx;
+            range.Parameters[0].Value = prefix;
+            range.Parameters[1].Value = 1;
+            range.Parameters[2].Value = PrefixEnd(prefix);
+            range.Parameters[3].Value = -1;
+            using (var r = range.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    state[r.GetString(0)] = new KeyValue(r.GetString(0), (byte[])r[1], r.GetInt64(2), r.GetInt64(3));
+                }
+            }
+            range.Transaction = null;
+            var history = reader.History;
+            history.Transaction = tx;
+            history.Parameters[0].Value = revision;
+            history.Parameters[1].Value = long.MaxValue;
+            history.Parameters[2].Value = prefix;
+            history.Parameters[3].Value = PrefixEnd(prefix);
+            var later = new List<(long Rev, string Key, byte[] Value, long Create, long Prev, bool Deleted)>();
+            using (var r = history.ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    later.Add((r.GetInt64(0), r.GetString(1), (byte[])r[2], r.GetInt64(3), r.GetInt64(4), r.GetInt64(5) != 0));
+                }
+            }
+            history.Transaction = null;
+            var value = reader.ValueAt;
+            value.Transaction = tx;
+            for (var i = later.Count - 1; i >= 0; i--)
+            {
+                var e = later[i];
+                if (e.Deleted)
+                {
+                    // The delete row holds the value the key had before it.
+                    state[e.Key] = new KeyValue(e.Key, e.Value, e.Create, e.Prev);
+                }
+                else if (e.Prev == 0)
+                {
+                    // Created after `revision`.
+                    state.Remove(e.Key);
+                }
+                else
+                {
+                    value.Parameters[0].Value = e.Prev;
+                    var prior = value.ExecuteScalar() as byte[] ?? throw new CompactedException(revision, CompactRevision);
+                    state[e.Key] = new KeyValue(e.Key, prior, e.Create, e.Prev);
+                }
+            }
+            value.Transaction = null;
+            tx.Commit();
+            return ValueTask.FromResult(new RangeResult(state.Values.ToList(), revision, false));
+        }
+        finally
+        {
+            _readers.Add(reader);
+        }
+    }
+
     /// <summary>The smallest string greater than every string that starts with <paramref name="prefix"/>.</summary>
     private static string PrefixEnd(string prefix) =>
         prefix.Length == 0 ? "\uffff" : prefix[..^1] + (char)(prefix[^1] + 1);
@@ -556,6 +631,7 @@ public sealed class SqliteStore : IStore, IPrefixRevisions
                 SELECT rev, key, value, create_rev, prev_rev, deleted FROM log
                 WHERE rev > $after AND rev <= $upto AND key >= $from AND key < $end ORDER BY rev
                 """, "$after", "$upto", "$from", "$end");
+            ValueAt = Prepare("SELECT value FROM log WHERE rev = $rev", "$rev");
         }
 
         public SqliteConnection Connection { get; }
@@ -563,6 +639,7 @@ public sealed class SqliteStore : IStore, IPrefixRevisions
         public SqliteCommand Range { get; }
         public SqliteCommand MaxRev { get; }
         public SqliteCommand History { get; }
+        public SqliteCommand ValueAt { get; }
 
         private SqliteCommand Prepare(string sql, params string[] parameters)
         {
@@ -581,6 +658,7 @@ public sealed class SqliteStore : IStore, IPrefixRevisions
             Range.Dispose();
             MaxRev.Dispose();
             History.Dispose();
+            ValueAt.Dispose();
             Connection.Dispose();
         }
     }
