@@ -6,7 +6,7 @@ using Berth.Api.Errors;
 using Berth.Api.Kinds;
 using Berth.ApiServer.Protobuf;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Berth.ApiServer.Registry;
 
@@ -42,6 +42,10 @@ public static class BodyDecoder
         {
             throw StatusException.BadRequest("the body of the request was empty");
         }
+        if (media != KubernetesProtobuf.MediaType && !System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw CannotHandle(info, "the body is not valid UTF-8");
+        }
         try
         {
             switch (media)
@@ -65,6 +69,10 @@ public static class BodyDecoder
         catch (YamlException e)
         {
             throw CannotHandle(info, "yaml: " + e.Message);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or System.Text.DecoderFallbackException)
+        {
+            throw CannotHandle(info, "json: " + e.Message);
         }
     }
 
@@ -210,72 +218,172 @@ public static class BodyDecoder
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Syntax errors are reported by the parser with a better message.
+            // Syntax and encoding errors are reported by the parser with a better message.
         }
     }
 
-    /// <summary>Converts one YAML document to JSON with YAML 1.2 core-schema scalars.</summary>
+    /// <summary>Most nodes one YAML document may expand to (aliases included): stops "billion laughs" bodies.</summary>
+    private const int MaxYamlNodes = 1_000_000;
+
+    /// <summary>
+    /// Converts one YAML document to JSON with YAML 1.2 core-schema scalars, anchors, aliases and merge
+    /// keys, as sigs.k8s.io/yaml does. Iterative over the parser's events (no recursion), with limits on
+    /// depth and on the number of nodes aliases may expand to, so hostile input gets a 400, not a crash.
+    /// </summary>
     public static JsonNode? YamlToJson(string yaml, List<string> duplicates)
     {
-        var stream = new YamlStream();
-        using (var reader = new StringReader(yaml))
-        {
-            stream.Load(new Parser(new Scanner(reader, skipComments: true)));
-        }
-        if (stream.Documents.Count == 0)
+        using var reader = new StringReader(yaml);
+        var parser = new MergingParser(new Parser(new Scanner(reader, skipComments: true)));
+        parser.Consume<StreamStart>();
+        if (parser.Accept<StreamEnd>(out _))
         {
             return null;
         }
-        if (stream.Documents.Count > 1)
+        parser.Consume<DocumentStart>();
+        var anchors = new Dictionary<string, (JsonNode? Node, int Size)>(StringComparer.Ordinal);
+        var stack = new Stack<Frame>();
+        JsonNode? root = null;
+        var rootSet = false;
+        var nodes = 0;
+        while (true)
         {
-            throw new YamlException("the body contains more than one YAML document");
-        }
-        return Convert(stream.Documents[0].RootNode, 0, "", duplicates);
-    }
-
-    private static JsonNode? Convert(YamlNode node, int depth, string path, List<string> duplicates)
-    {
-        if (depth > MaxDepth)
-        {
-            throw new YamlException("the document is nested too deeply");
-        }
-        switch (node)
-        {
-            case YamlMappingNode map:
-                var obj = new JsonObject();
-                foreach (var (k, v) in map.Children)
+            var e = parser.Consume<ParsingEvent>();
+            switch (e)
+            {
+                case Scalar scalar:
                 {
-                    var key = k is YamlScalarNode ks ? ks.Value ?? "" : throw new YamlException("mapping keys must be scalars");
-                    var childPath = path.Length == 0 ? key : path + "." + key;
-                    if (obj.ContainsKey(key))
+                    var value = ScalarValue(scalar.Value, scalar.Tag.IsEmpty ? null : scalar.Tag.Value, scalar.Style);
+                    if (stack.Count > 0 && stack.Peek().IsMapping && stack.Peek().PendingKey is null)
                     {
-                        duplicates.Add(childPath);
-                        obj.Remove(key);
+                        stack.Peek().PendingKey = scalar.Value ?? "";
+                        if (!scalar.Anchor.IsEmpty)
+                        {
+                            anchors[scalar.Anchor.Value] = (value, 1);
+                        }
+                        continue;
                     }
-                    obj[key] = Convert(v, depth + 1, childPath, duplicates);
+                    nodes++;
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        anchors[scalar.Anchor.Value] = (value, 1);
+                    }
+                    Add(value);
+                    break;
                 }
-                return obj;
-            case YamlSequenceNode seq:
-                var arr = new JsonArray();
-                foreach (var item in seq.Children)
+                case SequenceStart seq:
+                    Push(new JsonArray(), false, seq.Anchor.IsEmpty ? null : seq.Anchor.Value);
+                    break;
+                case MappingStart map:
+                    Push(new JsonObject(), true, map.Anchor.IsEmpty ? null : map.Anchor.Value);
+                    break;
+                case SequenceEnd:
+                case MappingEnd:
                 {
-                    arr.Add(Convert(item, depth + 1, path, duplicates));
+                    var frame = stack.Pop();
+                    if (frame.Anchor is not null)
+                    {
+                        anchors[frame.Anchor] = (frame.Node, nodes - frame.NodesAtStart);
+                    }
+                    Add(frame.Node);
+                    break;
                 }
-                return arr;
-            case YamlScalarNode scalar:
-                return Scalar(scalar);
-            default:
-                throw new YamlException("unsupported YAML node (aliases must resolve to values)");
+                case AnchorAlias alias:
+                {
+                    if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                    {
+                        throw new YamlException($"unknown anchor '{alias.Value.Value}' referenced");
+                    }
+                    if (stack.Count > 0 && stack.Peek().IsMapping && stack.Peek().PendingKey is null)
+                    {
+                        stack.Peek().PendingKey = target.Node?.ToString() ?? "";
+                        continue;
+                    }
+                    nodes += target.Size;
+                    if (nodes > MaxYamlNodes)
+                    {
+                        throw new YamlException("the document expands to too many nodes");
+                    }
+                    Add(target.Node?.DeepClone());
+                    break;
+                }
+                case DocumentEnd:
+                    if (!parser.Accept<StreamEnd>(out _))
+                    {
+                        throw new YamlException("the body contains more than one YAML document");
+                    }
+                    return root;
+                default:
+                    throw new YamlException("unexpected YAML event " + e.GetType().Name);
+            }
+            if (nodes > MaxYamlNodes)
+            {
+                throw new YamlException("the document expands to too many nodes");
+            }
+        }
+
+        void Push(JsonNode node, bool mapping, string? anchor)
+        {
+            if (stack.Count >= MaxDepth)
+            {
+                throw new YamlException("the document is nested too deeply");
+            }
+            nodes++;
+            var path = stack.Count == 0 ? "" : stack.Peek().ChildPath();
+            stack.Push(new Frame(node, mapping, anchor, nodes, path));
+        }
+
+        void Add(JsonNode? value)
+        {
+            if (stack.Count == 0)
+            {
+                if (rootSet)
+                {
+                    throw new YamlException("unexpected content after the document");
+                }
+                root = value;
+                rootSet = true;
+                return;
+            }
+            var top = stack.Peek();
+            if (top.Node is JsonArray arr)
+            {
+                arr.Add(value);
+                return;
+            }
+            var obj = (JsonObject)top.Node;
+            if (top.PendingKey is null)
+            {
+                throw new YamlException("mapping keys must be scalars");
+            }
+            var key = top.PendingKey;
+            top.PendingKey = null;
+            if (obj.ContainsKey(key))
+            {
+                duplicates.Add(top.Path.Length == 0 ? key : top.Path + "." + key);
+                obj.Remove(key);
+            }
+            obj[key] = value;
         }
     }
 
-    private static JsonNode? Scalar(YamlScalarNode scalar)
+    private sealed class Frame(JsonNode node, bool isMapping, string? anchor, int nodesAtStart, string path)
     {
-        var value = scalar.Value ?? "";
-        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        if (tag is "tag:yaml.org,2002:str" || scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
+        public JsonNode Node { get; } = node;
+        public bool IsMapping { get; } = isMapping;
+        public string? Anchor { get; } = anchor;
+        public int NodesAtStart { get; } = nodesAtStart;
+        public string Path { get; } = path;
+        public string? PendingKey { get; set; }
+
+        public string ChildPath() => IsMapping && PendingKey is not null ? (Path.Length == 0 ? PendingKey : Path + "." + PendingKey) : Path;
+    }
+
+    private static JsonNode? ScalarValue(string? raw, string? tag, ScalarStyle style)
+    {
+        var value = raw ?? "";
+        if (tag is "tag:yaml.org,2002:str" || style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
             or ScalarStyle.Literal or ScalarStyle.Folded)
         {
             return JsonValue.Create(value);

@@ -581,6 +581,10 @@ public sealed partial class RestStorage
         {
             throw StatusException.BadRequest("the body of the request was empty");
         }
+        if (!System.Text.Unicode.Utf8.IsValid(patch))
+        {
+            throw StatusException.BadRequest("the patch is not valid UTF-8");
+        }
         for (var attempt = 0; attempt < MaxPatchRetries; attempt++)
         {
             var kv = await _store.GetAsync(ObjectCodec.Key(info, ns, name), ct).ConfigureAwait(false);
