@@ -167,6 +167,14 @@ public sealed class BadInputTests(ServerFixture fx)
                 i % 3 == 0 ? "application/json" : i % 3 == 1 ? "application/yaml" : "application/vnd.kubernetes.protobuf");
             Assert.True((int)code is 400 or 415 or 422, $"garbage body {i} answered {(int)code}");
         }
+        var types = new[] { "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml" };
+        for (var i = 0; i < 40; i++)
+        {
+            var bytes = new byte[rnd.Next(1, 500)];
+            rnd.NextBytes(bytes);
+            var (code, _) = await SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default?fieldManager=fuzz", Encoding.Latin1.GetString(bytes), types[i % types.Length]);
+            Assert.True((int)code is 400 or 409 or 415 or 422 or 500, $"garbage patch {i} answered {(int)code}");
+        }
         var (ok, _) = await SendAsync(HttpMethod.Get, "/api/v1/namespaces/default", null);
         Assert.Equal(HttpStatusCode.OK, ok);
     }
