@@ -74,7 +74,8 @@ static int log_requests = 1;
 static double startup_delay;
 static double start_mono, start_real;
 
-static atomic_int draining;
+static atomic_int draining;                 /* SIGTERM seen: /ready → 503, responses close their connection */
+static atomic_int stopping;                 /* after SHUTDOWN_DELAY_SECONDS: stop accepting, close idle connections */
 static atomic_llong health_fail_until_ms;   /* 0 = healthy, -1 = until /reset, else monotonic ms */
 static atomic_llong ready_fail_until_ms;
 static atomic_long open_conns;
@@ -914,7 +915,7 @@ static void conn_progress(struct loop *lp, struct conn *c)
     int w = flush_out(c);
     if (w < 0) { conn_close(lp, c); return; }
     if (w == 0) { conn_watch(lp, c, EPOLL_CTL_MOD); return; }
-    if (c->close_after || c->peer_closed || (atomic_load(&draining) && idle(c))) { conn_close(lp, c); return; }
+    if (c->close_after || c->peer_closed || (atomic_load(&stopping) && idle(c))) { conn_close(lp, c); return; }
     conn_watch(lp, c, EPOLL_CTL_MOD);
 }
 
@@ -1010,7 +1011,7 @@ static void *loop_thread(void *p)
     struct loop *lp = p;
     struct epoll_event evs[128];
     for (;;) {
-        int dr = atomic_load(&draining);
+        int dr = atomic_load(&stopping);
         if (dr) {
             drain_step(lp);
             if (!lp->conns && atomic_load(&offloaded_count) == 0) break;
@@ -1020,7 +1021,7 @@ static void *loop_thread(void *p)
         for (int i = 0; i < n; i++) {
             void *ptr = evs[i].data.ptr;
             if (ptr == &listeners[0] || ptr == &listeners[1]) {
-                if (!atomic_load(&draining)) accept_some(lp, *(int *)ptr);
+                if (!atomic_load(&stopping)) accept_some(lp, *(int *)ptr);
                 continue;
             }
             if (ptr == lp) {
@@ -1154,6 +1155,7 @@ int main(void)
         struct timespec ts = {(time_t)delay, (long)((delay - (long)delay) * 1e9)};
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
     }
+    atomic_store(&stopping, 1);
     for (int i = 0; i < loop_count; i++) loop_wake(&loops[i]);
 
     /* A second TERM/INT, or the timeout, ends the drain early. */
