@@ -284,9 +284,10 @@ static void render_metrics(struct sbuf *b)
 {
     /* Both status and status_code: the seed's metrics.js labels status_code, its alert rules
      * select on status; carrying both keeps either query working. */
-    static struct series snap[MAX_SERIES];
     pthread_mutex_lock(&series_lock);
     int n = series_count;
+    struct series *snap = malloc(sizeof(struct series) * (size_t)(n ? n : 1));
+    if (!snap) abort();
     memcpy(snap, series, sizeof(struct series) * (size_t)n);
     pthread_mutex_unlock(&series_lock);
 
@@ -311,6 +312,7 @@ static void render_metrics(struct sbuf *b)
         sb_printf(b, "http_request_duration_seconds_sum{%s} %.9g\n", labels, snap[i].sum);
         sb_printf(b, "http_request_duration_seconds_count{%s} %llu\n", labels, snap[i].count);
     }
+    free(snap);
     sb_printf(b, "# HELP active_connections Number of active connections\n"
                  "# TYPE active_connections gauge\n"
                  "active_connections %ld\n", atomic_load(&open_conns));
