@@ -212,7 +212,8 @@ ensure_tools
 hash=$(inputs_hash)
 stamp=$OUT/stamp
 if [ "$BINARIES_ONLY" = 1 ]; then stamp=$OUT/stamp.binaries; fi
-if [ "$FORCE" = 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] && [ -x "$OUT/bin/myapp" ]; then
+if [ "$FORCE" = 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] && [ -x "$OUT/bin/myapp" ] &&
+   { [ "$BINARIES_ONLY" = 1 ] || [ -d "$OUT/oci" ]; }; then
   log "up to date ($OUT)"
   exit 0
 fi

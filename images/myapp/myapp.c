@@ -52,6 +52,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1110,11 +1111,14 @@ int main(void)
     if (loop_count < 1) loop_count = 1;
     if (loop_count > MAX_LOOPS) loop_count = MAX_LOOPS;
 
-    /* Signals go to the main thread only (sigwait below): block them before any thread starts. */
+    /* Signals go to the main thread only (sigwait below): block them before any thread starts.
+     * SIGCHLD too: as PID 1 of its container the app inherits what `kubectl exec` leaves behind,
+     * and reaps it so no zombie piles up. */
     sigset_t sigs;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGCHLD);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
     if ((listeners[0] = listen_on(bind_addr, port)) < 0) { log_flush(); return 1; }
@@ -1146,7 +1150,11 @@ int main(void)
     log_flush();
 
     int sig = 0;
-    while (sigwait(&sigs, &sig) != 0) {}
+    for (;;) {
+        if (sigwait(&sigs, &sig) != 0) continue;
+        if (sig != SIGCHLD) break;
+        while (waitpid(-1, NULL, WNOHANG) > 0) {}
+    }
     log_json("info", "shutting down", ",\"signal\":\"%s\",\"connections\":%ld",
              sig == SIGTERM ? "SIGTERM" : "SIGINT", atomic_load(&open_conns));
     log_flush();
@@ -1174,7 +1182,9 @@ int main(void)
         if (left <= 0) { log_json("warn", "drain timed out", ",\"connections\":%ld", atomic_load(&open_conns)); break; }
         struct timespec ts = {0, 20 * 1000 * 1000};
         siginfo_t si;
-        if (sigtimedwait(&sigs, &si, &ts) > 0) { log_json("warn", "second signal: exiting now", NULL); break; }
+        int got = sigtimedwait(&sigs, &si, &ts);
+        if (got == SIGCHLD) while (waitpid(-1, NULL, WNOHANG) > 0) {}
+        else if (got > 0) { log_json("warn", "second signal: exiting now", NULL); break; }
     }
     log_json("info", "stopped", ",\"exitCode\":0");
     log_flush();
