@@ -40,14 +40,15 @@ public sealed class PidOneTests(AppBinaries binaries)
                     !exe.EndsWith("/unshare", StringComparison.Ordinal) && WaitsForSignals(pid1));
             }, TimeSpan.FromSeconds(5), "the program runs as PID 1 of its namespace");
 
-            // sh starts a child and exits at once: the child is orphaned inside the namespace and exits later.
+            // sh starts a child and exits at once: the child is orphaned inside the namespace and exits later
+            // (3 s: long enough to be seen even on a loaded machine).
             (await Shell.RunAsync("nsenter", ["-t", pid1.ToString(CultureInfo.InvariantCulture), "-p", "--",
-                "sh", "-c", "sleep 1 >/dev/null 2>&1 &"])).Ok();
+                "sh", "-c", "sleep 3 >/dev/null 2>&1 &"])).Ok();
             var orphan = ChildOf(pid1);
             Assert.NotEqual(0, orphan);
 
             // Without reaping, the orphan would stay a zombie (state Z) under PID 1 for good.
-            await Shell.WaitUntilAsync(() => Task.FromResult(!File.Exists($"/proc/{orphan}/stat")), TimeSpan.FromSeconds(10), "the orphan is reaped");
+            await Shell.WaitUntilAsync(() => Task.FromResult(!File.Exists($"/proc/{orphan}/stat")), TimeSpan.FromSeconds(20), "the orphan is reaped");
             Assert.True(File.Exists($"/proc/{pid1}/stat"), "PID 1 keeps running");
         }
         finally

@@ -74,7 +74,93 @@ public sealed class Kubectl(string kubeconfig, string binary = Kubectl.Default)
         return new KubectlResult(p.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Starts a long-running kubectl (e.g. <c>get -w</c>) whose output a test reads as it comes.</summary>
+    public KubectlProcess Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo(Binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.Environment["KUBECONFIG"] = kubeconfig;
+        psi.Environment["HOME"] = Path.GetTempPath();
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        return new KubectlProcess(Process.Start(psi)!);
+    }
+
     /// <summary>Applies YAML given on stdin.</summary>
     public Task<KubectlResult> ApplyAsync(string yaml, params string[] extra) =>
         RunAsync(["apply", "-f", "-", .. extra], yaml, TimeSpan.FromSeconds(60));
+}
+
+/// <summary>A running kubectl whose output is collected line by line; killed when disposed.</summary>
+public sealed class KubectlProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+    private readonly SemaphoreSlim _changed = new(0);
+
+    public KubectlProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+        _changed.Release();
+    }
+
+    /// <summary>Waits until the output matches <paramref name="pattern"/>; throws with the output on timeout.</summary>
+    public async Task WaitForAsync(string pattern, TimeSpan timeout)
+    {
+        var regex = new System.Text.RegularExpressions.Regex(pattern);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!regex.IsMatch(Output))
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || _process.HasExited && !regex.IsMatch(Output))
+            {
+                throw new TimeoutException($"kubectl output never matched /{pattern}/:\n{Output}");
+            }
+            await _changed.WaitAsync(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+        _changed.Dispose();
+    }
 }

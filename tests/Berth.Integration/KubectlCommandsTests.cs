@@ -121,16 +121,13 @@ public sealed class KubectlCommandsTests(ServerFixture fx) : IClassFixture<Serve
     {
         var ns = await fx.NamespaceAsync("watch");
         var k = fx.Kubectl;
-        var watch = k.RunAsync(["get", "cm", "-n", ns, "-w", "--output-watch-events", "--request-timeout=6s"], null, TimeSpan.FromSeconds(20));
-        // The watch starts with the namespace's current objects; give kubectl its first response before changing things.
-        (await k.RunAsync("wait", "--for=jsonpath={.metadata.name}=kube-root-ca.crt", "cm/kube-root-ca.crt", "-n", ns, "--timeout=1s")).ToString();
+        using var watch = k.Start("get", "cm", "-n", ns, "-w", "--output-watch-events");
         (await k.RunAsync("create", "configmap", "live", "--from-literal=v=1", "-n", ns)).Ok();
+        await watch.WaitForAsync(@"ADDED\s+live", TimeSpan.FromSeconds(60));
         (await k.RunAsync("patch", "cm", "live", "-n", ns, "--type=merge", "-p", "{\"data\":{\"v\":\"2\"}}")).Ok();
+        await watch.WaitForAsync(@"MODIFIED\s+live", TimeSpan.FromSeconds(60));
         (await k.RunAsync("delete", "cm", "live", "-n", ns)).Ok();
-        var output = (await watch).Stdout;
-        Assert.Matches(@"ADDED\s+live", output);
-        Assert.Matches(@"MODIFIED\s+live", output);
-        Assert.Matches(@"DELETED\s+live", output);
+        await watch.WaitForAsync(@"DELETED\s+live", TimeSpan.FromSeconds(60));
     }
 
     [Fact]

@@ -253,25 +253,25 @@ public static class BodyDecoder
             switch (e)
             {
                 case Scalar scalar:
-                {
-                    var value = ScalarValue(scalar.Value, scalar.Tag.IsEmpty ? null : scalar.Tag.Value, scalar.Style);
-                    if (stack.Count > 0 && stack.Peek().IsMapping && stack.Peek().PendingKey is null)
                     {
-                        stack.Peek().PendingKey = scalar.Value ?? "";
+                        var value = ScalarValue(scalar.Value, scalar.Tag.IsEmpty ? null : scalar.Tag.Value, scalar.Style);
+                        if (stack.Count > 0 && stack.Peek().IsMapping && stack.Peek().PendingKey is null)
+                        {
+                            stack.Peek().PendingKey = scalar.Value ?? "";
+                            if (!scalar.Anchor.IsEmpty)
+                            {
+                                anchors[scalar.Anchor.Value] = (value, 1);
+                            }
+                            continue;
+                        }
+                        nodes++;
                         if (!scalar.Anchor.IsEmpty)
                         {
                             anchors[scalar.Anchor.Value] = (value, 1);
                         }
-                        continue;
+                        Add(value);
+                        break;
                     }
-                    nodes++;
-                    if (!scalar.Anchor.IsEmpty)
-                    {
-                        anchors[scalar.Anchor.Value] = (value, 1);
-                    }
-                    Add(value);
-                    break;
-                }
                 case SequenceStart seq:
                     Push(new JsonArray(), false, seq.Anchor.IsEmpty ? null : seq.Anchor.Value);
                     break;
@@ -280,34 +280,34 @@ public static class BodyDecoder
                     break;
                 case SequenceEnd:
                 case MappingEnd:
-                {
-                    var frame = stack.Pop();
-                    if (frame.Anchor is not null)
                     {
-                        anchors[frame.Anchor] = (frame.Node, nodes - frame.NodesAtStart);
+                        var frame = stack.Pop();
+                        if (frame.Anchor is not null)
+                        {
+                            anchors[frame.Anchor] = (frame.Node, nodes - frame.NodesAtStart);
+                        }
+                        Add(frame.Node);
+                        break;
                     }
-                    Add(frame.Node);
-                    break;
-                }
                 case AnchorAlias alias:
-                {
-                    if (!anchors.TryGetValue(alias.Value.Value, out var target))
                     {
-                        throw new YamlException($"unknown anchor '{alias.Value.Value}' referenced");
+                        if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                        {
+                            throw new YamlException($"unknown anchor '{alias.Value.Value}' referenced");
+                        }
+                        if (stack.Count > 0 && stack.Peek().IsMapping && stack.Peek().PendingKey is null)
+                        {
+                            stack.Peek().PendingKey = target.Node?.ToString() ?? "";
+                            continue;
+                        }
+                        nodes += target.Size;
+                        if (nodes > MaxYamlNodes)
+                        {
+                            throw new YamlException("the document expands to too many nodes");
+                        }
+                        Add(target.Node?.DeepClone());
+                        break;
                     }
-                    if (stack.Count > 0 && stack.Peek().IsMapping && stack.Peek().PendingKey is null)
-                    {
-                        stack.Peek().PendingKey = target.Node?.ToString() ?? "";
-                        continue;
-                    }
-                    nodes += target.Size;
-                    if (nodes > MaxYamlNodes)
-                    {
-                        throw new YamlException("the document expands to too many nodes");
-                    }
-                    Add(target.Node?.DeepClone());
-                    break;
-                }
                 case DocumentEnd:
                     if (!parser.Accept<StreamEnd>(out _))
                     {
