@@ -7,8 +7,8 @@ namespace Berth.Node.Containerd;
 /// </summary>
 public sealed record ContainerdOptions
 {
-    /// <summary>The pause image that Berth's images build pushes to the local registry.</summary>
-    public const string DefaultSandboxImage = "localhost:5000/berth/pause:3.9";
+    /// <summary>The pause image that Berth's images build (images/) pushes to the local registry.</summary>
+    public const string DefaultSandboxImage = "127.0.0.1:5000/berth/pause:3.9";
 
     /// <summary>The local registry that serves Berth's demo and test images.</summary>
     public const string LocalRegistry = "http://127.0.0.1:5000";
@@ -28,12 +28,15 @@ public sealed record ContainerdOptions
     /// <summary>
     /// Registry host → mirror URL (e.g. "docker.io" → "http://127.0.0.1:5000"). containerd pulls
     /// images of that host from the mirror only (plain HTTP when the URL says http), never from the
-    /// host itself. Default: docker.io (every seed manifest image) and localhost:5000 (the pause
-    /// image) go to <see cref="LocalRegistry"/>.
+    /// host itself. Default: docker.io (every seed manifest image), registry.k8s.io (containerd's own
+    /// default pause), and 127.0.0.1:5000 / localhost:5000 (Berth's pause) go to <see cref="LocalRegistry"/>,
+    /// as images/README.md describes.
     /// </summary>
     public IReadOnlyDictionary<string, string> RegistryMirrors { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["docker.io"] = LocalRegistry,
+        ["registry.k8s.io"] = LocalRegistry,
+        ["127.0.0.1:5000"] = LocalRegistry,
         ["localhost:5000"] = LocalRegistry,
     };
 

@@ -15,7 +15,7 @@ public sealed class ContainerdConfigTests
         Assert.Contains("root = \"/var/lib/berth/containerd/root\"", toml, StringComparison.Ordinal);
         Assert.Contains("state = \"/var/lib/berth/containerd/state\"", toml, StringComparison.Ordinal);
         Assert.Contains("address = \"/var/lib/berth/containerd/containerd.sock\"", toml, StringComparison.Ordinal);
-        Assert.Contains("sandbox_image = \"localhost:5000/berth/pause:3.9\"", toml, StringComparison.Ordinal);
+        Assert.Contains("sandbox_image = \"127.0.0.1:5000/berth/pause:3.9\"", toml, StringComparison.Ordinal);
         Assert.Contains("restrict_oom_score_adj = true", toml, StringComparison.Ordinal);
         Assert.Contains("enable_selinux = false", toml, StringComparison.Ordinal);
         Assert.Contains("stream_server_address = \"127.0.0.1\"", toml, StringComparison.Ordinal);
@@ -79,8 +79,8 @@ public sealed class ContainerdConfigTests
 
             Assert.True(File.Exists(options.ConfigPath));
             Assert.True(Directory.Exists(options.EffectiveCniConfDirectory));
-            Assert.Equal(["docker.io", "localhost:5000"], Directory.GetDirectories(options.RegistryHostsDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-            Assert.Contains("http://127.0.0.1:5000", File.ReadAllText(Path.Combine(options.RegistryHostsDirectory, "localhost:5000", "hosts.toml")), StringComparison.Ordinal);
+            Assert.Equal(["127.0.0.1:5000", "docker.io", "localhost:5000", "registry.k8s.io"], Directory.GetDirectories(options.RegistryHostsDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Contains("server = \"http://127.0.0.1:5000\"", File.ReadAllText(Path.Combine(options.RegistryHostsDirectory, "docker.io", "hosts.toml")), StringComparison.Ordinal);
         }
         finally
         {

@@ -8,7 +8,7 @@ namespace Berth.Node.Tests.Support;
 /// <summary>
 /// A real managed containerd for tests and benchmarks, with everything it needs and nothing shared:
 /// a fresh data directory under /tmp, a local registry at a free loopback port holding busybox and
-/// pause images (mirrored for docker.io and localhost:5000), and a CNI bridge network with a bridge
+/// pause images (mirrored for docker.io and 127.0.0.1:5000, so the default sandbox image name works), and a CNI bridge network with a bridge
 /// name and pod CIDR of its own. Dispose removes every pod, stops containerd by PID, deletes the
 /// bridge it created, stops the registry and deletes the directory.
 /// </summary>
@@ -74,7 +74,7 @@ public sealed class ManagedRuntimeEnvironment : IAsyncDisposable
             var options = new ContainerdOptions
             {
                 DataDirectory = dataDirectory,
-                RegistryMirrors = new Dictionary<string, string> { ["docker.io"] = registry.Url, ["localhost:5000"] = registry.Url },
+                RegistryMirrors = new Dictionary<string, string> { ["docker.io"] = registry.Url, ["127.0.0.1:5000"] = registry.Url },
                 LogLevel = "info",
             };
             var bridge = "bt" + suffix;
