@@ -32,9 +32,8 @@ public sealed class CriClient : ICriRuntime, ICriImages, IDisposable
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = connectTimeout,
-            // One long-lived connection; keep it checked so a restarted runtime is noticed.
-            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            // No HTTP/2 keep-alive pings: grpc-go servers (containerd) answer pings more frequent than
+            // every 5 minutes with GOAWAY. A restarted runtime closes the socket, which is noticed anyway.
             EnableMultipleHttp2Connections = true,
             ConnectCallback = async (_, ct) =>
             {

@@ -128,7 +128,9 @@ public sealed class CriClientTests(ManagedRuntimeFixture fixture)
 
         Assert.Equal((3, "Error"), (failed.ExitCode, failed.Reason));
         Assert.Equal((0, "Completed"), (completed.ExitCode, completed.Reason));
-        Assert.True(failed.FinishedAt >= failed.StartedAt);
+        // No ordering check of started_at and finished_at: for a container that exits at once, containerd
+        // stamps started_at when Start returns, after the shim already stamped the exit (seen here).
+        Assert.True(failed.StartedAt > 0 && failed.FinishedAt > 0);
         await RemoveSandboxAsync(sandboxId);
     }
 
