@@ -82,6 +82,24 @@ public sealed class CriClientTests(ManagedRuntimeFixture fixture)
         var stats = await _env.Client.ContainerStatsAsync(containerId, Ct);
         Assert.Equal(containerId, stats.Attributes.Id);
         Assert.True(stats.Memory.WorkingSetBytes.Value > 0);
+        Assert.Contains(await _env.Client.ListContainerStatsAsync(new ContainerStatsFilter { PodSandboxId = sandboxId }, Ct), s => s.Attributes.Id == containerId);
+        var podStats = await _env.Client.PodSandboxStatsAsync(sandboxId, Ct);
+        Assert.Equal(sandboxId, podStats.Attributes.Id);
+
+        // Limits change in place, and the log can be reopened after a rotation.
+        await _env.Client.UpdateContainerResourcesAsync(containerId, new LinuxContainerResources { MemoryLimitInBytes = 96 * 1024 * 1024, CpuShares = 256, CpuPeriod = 100_000, CpuQuota = 50_000 }, Ct);
+        var raised = await _env.Client.ExecSyncAsync(containerId, ["sh", "-c", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max"], TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal((96 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), raised.Stdout.ToStringUtf8().Trim());
+        await _env.Client.ReopenContainerLogAsync(containerId, Ct);
+
+        // Streaming (exec, attach, port-forward) is served on loopback only.
+        var streamUrls = new[]
+        {
+            (await _env.Client.ExecAsync(new ExecRequest { ContainerId = containerId, Cmd = { "sh" }, Stdout = true }, Ct)).Url,
+            (await _env.Client.AttachAsync(new AttachRequest { ContainerId = containerId, Stdout = true }, Ct)).Url,
+            (await _env.Client.PortForwardAsync(new PortForwardRequest { PodSandboxId = sandboxId, Port = { 80 } }, Ct)).Url,
+        };
+        Assert.All(streamUrls, url => Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal));
 
         await _env.Client.StopContainerAsync(containerId, TimeSpan.Zero, Ct);
         var stopped = (await _env.Client.ContainerStatusAsync(containerId, cancellationToken: Ct)).Status;

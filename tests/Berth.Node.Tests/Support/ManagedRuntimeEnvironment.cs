@@ -9,8 +9,9 @@ namespace Berth.Node.Tests.Support;
 /// A real managed containerd for tests and benchmarks, with everything it needs and nothing shared:
 /// a fresh data directory under /tmp, a local registry at a free loopback port holding busybox and
 /// pause images (mirrored for docker.io and 127.0.0.1:5000, so the default sandbox image name works), and a CNI bridge network with a bridge
-/// name and pod CIDR of its own. Dispose removes every pod, stops containerd by PID, deletes the
-/// bridge it created, stops the registry and deletes the directory.
+/// name and pod CIDR of its own, and a cgroup parent of its own for the pods. Dispose removes every pod,
+/// stops containerd by PID, deletes the bridge and the cgroups it created, stops the registry and
+/// deletes the directory.
 /// </summary>
 public sealed class ManagedRuntimeEnvironment : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class ManagedRuntimeEnvironment : IAsyncDisposable
     private ManagedRuntimeEnvironment(string dataDirectory, string bridgeName, string podCidr, LocalRegistry registry, ContainerdSupervisor supervisor)
     {
         DataDirectory = dataDirectory;
+        CgroupParent = "/" + Path.GetFileName(dataDirectory);
         BridgeName = bridgeName;
         PodCidr = podCidr;
         Registry = registry;
@@ -29,6 +31,9 @@ public sealed class ManagedRuntimeEnvironment : IAsyncDisposable
 
     /// <summary>Berth's data directory for this environment.</summary>
     public string DataDirectory { get; }
+
+    /// <summary>The cgroup (cgroupfs path) under which pods get their own cgroup, like the kubelet's /kubepods.</summary>
+    public string CgroupParent { get; }
 
     /// <summary>The CNI bridge pods attach to (created by the bridge plugin on first use).</summary>
     public string BridgeName { get; }
@@ -121,6 +126,8 @@ public sealed class ManagedRuntimeEnvironment : IAsyncDisposable
             Labels = { ["io.kubernetes.pod.name"] = name, ["io.kubernetes.pod.uid"] = uid },
             Linux = new LinuxPodSandboxConfig
             {
+                // As the kubelet does; containerd's PodSandboxStats needs it.
+                CgroupParent = CgroupParent + "/pod" + uid,
                 SecurityContext = new LinuxSandboxSecurityContext { NamespaceOptions = new NamespaceOption { Pid = NamespaceMode.Container } },
             },
         };
@@ -162,6 +169,7 @@ public sealed class ManagedRuntimeEnvironment : IAsyncDisposable
         {
             Client.Dispose();
             await Supervisor.DisposeAsync();
+            RemoveCgroups(CgroupParent);
             if (Directory.Exists("/sys/class/net/" + BridgeName))
             {
                 await Tool.RunAsync("ip", ["link", "del", BridgeName]);
@@ -172,6 +180,25 @@ public sealed class ManagedRuntimeEnvironment : IAsyncDisposable
                 await Tool.RunAsync("umount", [mount]);
             }
             DeleteDirectory(DataDirectory);
+        }
+    }
+
+    // runc removes a container's cgroup but not the parents it created; remove ours in every hierarchy.
+    private static void RemoveCgroups(string parent)
+    {
+        var roots = Directory.Exists("/sys/fs/cgroup") ? Directory.GetDirectories("/sys/fs/cgroup").Append("/sys/fs/cgroup") : [];
+        foreach (var root in roots)
+        {
+            var top = root + parent;
+            if (!Directory.Exists(top))
+            {
+                continue;
+            }
+            foreach (var dir in Directory.GetDirectories(top, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(top))
+            {
+                // rmdir: a cgroup directory goes away with its virtual files once it has no children or tasks.
+                Directory.Delete(dir, recursive: false);
+            }
         }
     }
 
