@@ -1,9 +1,11 @@
 using Berth.ApiServer.Client;
 using Berth.ApiServer.Hosting;
+using Berth.Controllers.Deployments;
 using Berth.Controllers.Framework;
 using Berth.Controllers.GarbageCollector;
 using Berth.Controllers.Namespaces;
 using Berth.Controllers.ResourceQuota;
+using Berth.Controllers.ReplicaSets;
 using Berth.Controllers.ServiceAccounts;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +16,7 @@ public sealed class ControlPlane : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _controllers = Task.CompletedTask;
+    private SharedInformerFactory? _informers;
 
     private ControlPlane(ApiServerHost api) => Api = api;
 
@@ -24,12 +27,17 @@ public sealed class ControlPlane : IAsyncDisposable
         var api = await ApiServerHost.StartAsync(options, loggerFactory, ct: ct).ConfigureAwait(false);
         var plane = new ControlPlane(api);
         var client = new LocalApiClient(api.Storage, "berth-controller-manager");
+        // The workload controllers share one cache per resource (pods above all).
+        var informers = new SharedInformerFactory(client, loggerFactory);
+        plane._informers = informers;
         var manager = new ControllerManager(
         [
             new GarbageCollector(client, loggerFactory.CreateLogger<GarbageCollector>()),
             new NamespaceController(client, loggerFactory.CreateLogger<NamespaceController>()),
             new ServiceAccountController(client, loggerFactory.CreateLogger<ServiceAccountController>()),
             new ResourceQuotaController(client, loggerFactory.CreateLogger<ResourceQuotaController>()),
+            new DeploymentController(informers, loggerFactory.CreateLogger<DeploymentController>()),
+            new ReplicaSetController(informers, loggerFactory.CreateLogger<ReplicaSetController>()),
         ], loggerFactory.CreateLogger<ControllerManager>());
         // Controllers act only while this server holds the controller-manager Lease, so servers can run side by side.
         var elector = new Berth.Client.Leader.LeaderElector(client, "kube-system", "berth-controller-manager",
@@ -47,6 +55,10 @@ public sealed class ControlPlane : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+        if (_informers is not null)
+        {
+            await _informers.DisposeAsync().ConfigureAwait(false);
         }
         await Api.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
