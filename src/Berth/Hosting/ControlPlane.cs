@@ -7,6 +7,7 @@ using Berth.Controllers.Namespaces;
 using Berth.Controllers.ResourceQuota;
 using Berth.Controllers.ReplicaSets;
 using Berth.Controllers.ServiceAccounts;
+using Berth.Controllers.StatefulSets;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Hosting;
@@ -38,6 +39,7 @@ public sealed class ControlPlane : IAsyncDisposable
             new ResourceQuotaController(client, loggerFactory.CreateLogger<ResourceQuotaController>()),
             new DeploymentController(informers, loggerFactory.CreateLogger<DeploymentController>()),
             new ReplicaSetController(informers, loggerFactory.CreateLogger<ReplicaSetController>()),
+            new StatefulSetController(informers, loggerFactory.CreateLogger<StatefulSetController>()),
         ], loggerFactory.CreateLogger<ControllerManager>());
         // Controllers act only while this server holds the controller-manager Lease, so servers can run side by side.
         var elector = new Berth.Client.Leader.LeaderElector(client, "kube-system", "berth-controller-manager",
