@@ -1,5 +1,6 @@
 using Berth.ApiServer.Client;
 using Berth.ApiServer.Hosting;
+using Berth.Controllers.DaemonSets;
 using Berth.Controllers.Deployments;
 using Berth.Controllers.Framework;
 using Berth.Controllers.GarbageCollector;
@@ -40,6 +41,7 @@ public sealed class ControlPlane : IAsyncDisposable
             new DeploymentController(informers, loggerFactory.CreateLogger<DeploymentController>()),
             new ReplicaSetController(informers, loggerFactory.CreateLogger<ReplicaSetController>()),
             new StatefulSetController(informers, loggerFactory.CreateLogger<StatefulSetController>()),
+            new DaemonSetController(informers, loggerFactory.CreateLogger<DaemonSetController>()),
         ], loggerFactory.CreateLogger<ControllerManager>());
         // Controllers act only while this server holds the controller-manager Lease, so servers can run side by side.
         var elector = new Berth.Client.Leader.LeaderElector(client, "kube-system", "berth-controller-manager",
