@@ -1,14 +1,17 @@
 using Berth.ApiServer.Client;
 using Berth.ApiServer.Hosting;
+using Berth.Controllers.CronJobs;
 using Berth.Controllers.DaemonSets;
 using Berth.Controllers.Deployments;
 using Berth.Controllers.Framework;
 using Berth.Controllers.GarbageCollector;
+using Berth.Controllers.Jobs;
 using Berth.Controllers.Namespaces;
 using Berth.Controllers.ResourceQuota;
 using Berth.Controllers.ReplicaSets;
 using Berth.Controllers.ServiceAccounts;
 using Berth.Controllers.StatefulSets;
+using Berth.Controllers.TtlAfterFinished;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Hosting;
@@ -42,6 +45,9 @@ public sealed class ControlPlane : IAsyncDisposable
             new ReplicaSetController(informers, loggerFactory.CreateLogger<ReplicaSetController>()),
             new StatefulSetController(informers, loggerFactory.CreateLogger<StatefulSetController>()),
             new DaemonSetController(informers, loggerFactory.CreateLogger<DaemonSetController>()),
+            new JobController(informers, loggerFactory.CreateLogger<JobController>()),
+            new CronJobController(informers, loggerFactory.CreateLogger<CronJobController>()),
+            new TtlAfterFinishedController(informers, loggerFactory.CreateLogger<TtlAfterFinishedController>()),
         ], loggerFactory.CreateLogger<ControllerManager>());
         // Controllers act only while this server holds the controller-manager Lease, so servers can run side by side.
         var elector = new Berth.Client.Leader.LeaderElector(client, "kube-system", "berth-controller-manager",

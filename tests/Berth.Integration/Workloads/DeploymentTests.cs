@@ -27,24 +27,24 @@ public sealed class DeploymentTests(WorkloadFixture fx)
     private async Task<List<V1Pod>> LivePodsAsync(string ns, string selector) =>
         (await fx.ListAsync<V1Pod>("", "v1", "pods", ns, selector)).Where(p => p.Metadata.DeletionTimestamp is null).ToList();
 
-    /// <summary>Watches a Deployment and keeps every status it is seen with.</summary>
-    private sealed class StatusWatch : IAsyncDisposable
+    /// <summary>Watches Deployments or ReplicaSets of a namespace and keeps every version seen, in order.</summary>
+    private sealed class ObjectWatch<T> : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
-        public StatusWatch(IApiClient client, string ns, string name, string resourceVersion)
+        public ObjectWatch(IApiClient client, string resource, string ns, string resourceVersion)
         {
-            var info = client.Kinds.Find("apps", "v1", "deployments")!;
+            var info = client.Kinds.Find("apps", "v1", resource)!;
             _loop = Task.Run(async () =>
             {
                 try
                 {
-                    await foreach (var e in client.WatchAsync(info, ns, new ListRequest { ResourceVersion = resourceVersion, FieldSelector = "metadata.name=" + name }, _stop.Token))
+                    await foreach (var e in client.WatchAsync(info, ns, new ListRequest { ResourceVersion = resourceVersion }, _stop.Token))
                     {
                         if (e.Type is "ADDED" or "MODIFIED")
                         {
-                            Seen.Enqueue(KubeJson.Deserialize<V1Deployment>(e.Object));
+                            Seen.Enqueue(KubeJson.Deserialize<T>(e.Object));
                         }
                     }
                 }
@@ -54,7 +54,7 @@ public sealed class DeploymentTests(WorkloadFixture fx)
             });
         }
 
-        public ConcurrentQueue<V1Deployment> Seen { get; } = new();
+        public ConcurrentQueue<T> Seen { get; } = new();
 
         public async ValueTask DisposeAsync()
         {
@@ -97,21 +97,29 @@ public sealed class DeploymentTests(WorkloadFixture fx)
         Assert.Equal(10, pods.Count);
         Assert.All(pods, p => Assert.Equal(rs1.Metadata.Uid, p.Metadata.OwnerReferences.Single(o => o.Controller == true).Uid));
 
-        // Revision 2: an image change rolls with maxSurge 1 / maxUnavailable 0; no status ever shows fewer
-        // than 10 available or more than 11 pods.
+        // Revision 2: an image change rolls with maxSurge 1 / maxUnavailable 0. No Deployment status ever
+        // shows fewer than 10 available, and the ReplicaSets never ask for more than 11 pods together.
         (await Kubectl("annotate", "-n", ns, "deployment/myapp", "kubernetes.io/change-cause=image v2")).Ok();
-        await using (var watch = new StatusWatch(fx.Client, ns, "myapp", (await fx.Client.GetAsync(fx.R.Deployments, ns, "myapp"))["metadata"]!["resourceVersion"]!.GetValue<string>()))
+        var rv = (await fx.Client.ListAsync(fx.R.ReplicaSets, ns)).ResourceVersion;
+        await using (var statuses = new ObjectWatch<V1Deployment>(fx.Client, "deployments", ns, rv))
+        await using (var replicaSets = new ObjectWatch<V1ReplicaSet>(fx.Client, "replicasets", ns, rv))
         {
             (await Kubectl("set", "image", "-n", ns, "deployment/myapp", "myapp=mycompany/myapp:v2")).Ok();
             await RolloutStatusAsync(ns, "myapp");
-            await WorkloadFixture.WaitUntilAsync(() => Task.FromResult(watch.Seen.Any(s => s.Status?.UpdatedReplicas == 10 && s.Status.Replicas == 10)),
+            await WorkloadFixture.WaitUntilAsync(() => Task.FromResult(statuses.Seen.Any(s => s.Status?.UpdatedReplicas == 10 && s.Status.Replicas == 10)),
                 TimeSpan.FromSeconds(10), "the final status on the watch");
-            Assert.True(watch.Seen.Count >= 10, $"saw only {watch.Seen.Count} statuses");
-            foreach (var s in watch.Seen)
+            Assert.True(statuses.Seen.Count >= 10, $"saw only {statuses.Seen.Count} statuses");
+            foreach (var s in statuses.Seen)
             {
                 Assert.True(s.Status.AvailableReplicas >= 10, $"available {s.Status.AvailableReplicas} at generation {s.Metadata.Generation}");
-                Assert.True(s.Status.Replicas <= 11, $"{s.Status.Replicas} pods at generation {s.Metadata.Generation}");
             }
+            var sizes = new Dictionary<string, int>();
+            foreach (var r in replicaSets.Seen)
+            {
+                sizes[r.Metadata.Name] = r.Spec.Replicas ?? 0;
+                Assert.True(sizes.Values.Sum() <= 11, $"ReplicaSets asked for {sizes.Values.Sum()} pods: {string.Join(", ", sizes)}");
+            }
+            Assert.Equal(2, sizes.Count);
         }
         var scaled = await fx.Client.ListAsync(fx.Client.Kinds.Find("", "v1", "events")!, ns, new ListRequest { FieldSelector = "involvedObject.name=myapp,reason=ScalingReplicaSet" });
         Assert.Contains(scaled.Items, e => e["message"]!.GetValue<string>().StartsWith("Scaled up replica set myapp-", StringComparison.Ordinal));
@@ -183,5 +191,109 @@ public sealed class DeploymentTests(WorkloadFixture fx)
             var x = await DeploymentAsync(ns, "myapp");
             return x.Status.Replicas == 4 && x.Status.AvailableReplicas == 4 && (await LivePodsAsync(ns, "app=myapp")).Count == 4;
         }, TimeSpan.FromSeconds(30), "the scale-down to 4");
+    }
+
+    private static string Deployment(string name, int replicas, string strategy, string extraSpec = "", string annotations = "", string image = "app:v1") => $$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: {{name}}
+        spec:
+          replicas: {{replicas}}
+        {{extraSpec}}
+          strategy:
+        {{strategy}}
+          selector:
+            matchLabels:
+              app: {{name}}
+          template:
+            metadata:
+              labels:
+                app: {{name}}
+              annotations:
+                berth.dev/test: "yes"
+        {{annotations}}
+            spec:
+              containers:
+              - name: app
+                image: {{image}}
+        """;
+
+    [Fact]
+    public async Task Recreate_StopsOldPodsBeforeStartingNew_DeadlineAndMinReadySecondsAreReported()
+    {
+        var ns = await fx.NamespaceAsync("deploy2");
+        (await fx.Kubectl.ApplyAsync(string.Join("\n---\n",
+            Deployment("recreate", 3, "    type: Recreate"),
+            Deployment("stuck", 2, "    type: RollingUpdate", "  progressDeadlineSeconds: 2", "        sim.berth.dev/never-ready: \"true\"")), "-n", ns)).Ok();
+        await RolloutStatusAsync(ns, "recreate");
+
+        // Recreate: every old pod is gone before the first new one is created.
+        var start = await fx.Client.ListAsync(fx.R.Pods, ns, new ListRequest { LabelSelector = "app=recreate" });
+        var oldPods = start.Items.Select(p => p["metadata"]!["name"]!.GetValue<string>()).ToHashSet();
+        Assert.Equal(3, oldPods.Count);
+        var violations = new ConcurrentQueue<string>();
+        using (var stop = new CancellationTokenSource())
+        {
+            var watch = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var e in fx.Client.WatchAsync(fx.R.Pods, ns, new ListRequest { ResourceVersion = start.ResourceVersion, LabelSelector = "app=recreate" }, stop.Token))
+                    {
+                        var name = e.Object["metadata"]!["name"]!.GetValue<string>();
+                        if (e.Type == "DELETED")
+                        {
+                            oldPods.Remove(name);
+                        }
+                        else if (e.Type == "ADDED" && oldPods.Count > 0)
+                        {
+                            violations.Enqueue($"{name} created while {string.Join(",", oldPods)} still existed");
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            });
+            (await Kubectl("set", "image", "-n", ns, "deployment/recreate", "app=app:v2")).Ok();
+            await RolloutStatusAsync(ns, "recreate");
+            await stop.CancelAsync();
+            try
+            {
+                await watch;
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+        Assert.Empty(violations);
+        Assert.Empty(oldPods);
+        var pods = await LivePodsAsync(ns, "app=recreate");
+        Assert.Equal(3, pods.Count);
+        Assert.All(pods, p => Assert.Equal("app:v2", p.Spec.Containers[0].Image));
+
+        // Pods that never become ready: Progressing=False ProgressDeadlineExceeded, and rollout status says so.
+        await WorkloadFixture.WaitUntilAsync(async () => (await DeploymentAsync(ns, "stuck")).Status?.Conditions?
+            .Any(c => c.Type == "Progressing" && c.Status == "False" && c.Reason == "ProgressDeadlineExceeded") == true, TimeSpan.FromSeconds(30), "the progress deadline");
+        var stuck = await DeploymentAsync(ns, "stuck");
+        Assert.Contains(stuck.Status.Conditions, c => c.Type == "Available" && c.Status == "False" && c.Reason == "MinimumReplicasUnavailable");
+        Assert.Equal(2, stuck.Status.UnavailableReplicas);
+        var status = await Kubectl("rollout", "status", "deployment/stuck", "-n", ns, "--timeout=10s");
+        Assert.NotEqual(0, status.ExitCode);
+        Assert.Contains("exceeded its progress deadline", status.Stderr);
+
+        // minReadySeconds: ready first, available two seconds later.
+        (await fx.Kubectl.ApplyAsync(Deployment("slow-ready", 1, "    type: RollingUpdate", "  minReadySeconds: 2"), "-n", ns)).Ok();
+        var seenReadyNotAvailable = false;
+        await WorkloadFixture.WaitUntilAsync(async () =>
+        {
+            var d = await DeploymentAsync(ns, "slow-ready");
+            seenReadyNotAvailable |= d.Status?.ReadyReplicas == 1 && (d.Status.AvailableReplicas ?? 0) == 0;
+            return d.Status?.AvailableReplicas == 1;
+        }, TimeSpan.FromSeconds(30), "slow-ready to become available");
+        Assert.True(seenReadyNotAvailable, "never saw the pod ready but not yet available");
+        var rs = Assert.Single(await ReplicaSetsAsync(ns), r => r.Metadata.Name.StartsWith("slow-ready-", StringComparison.Ordinal));
+        Assert.Equal(2, rs.Spec.MinReadySeconds);
     }
 }
