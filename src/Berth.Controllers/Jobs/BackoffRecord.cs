@@ -6,7 +6,7 @@ namespace Berth.Controllers.Jobs;
 /// Failures since a Job's last success and when the last one happened (kube's backoffRecord): new pods wait
 /// 10 s × 2^(failures−1), at most 6 minutes, after the last failure.
 /// </summary>
-internal sealed record BackoffRecord(int FailuresAfterLastSuccess, DateTime? LastFailureTime)
+public sealed record BackoffRecord(int FailuresAfterLastSuccess, DateTime? LastFailureTime)
 {
     public static readonly TimeSpan DefaultBackoff = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(6);

@@ -140,8 +140,11 @@ public sealed partial class ReplicaSetController
         return related;
     }
 
-    /// <summary>The <paramref name="count"/> pods to delete first (getPodsToDelete).</summary>
-    internal static List<V1Pod> PodsToDelete(List<V1Pod> filtered, List<V1Pod> related, int count, DateTime now)
+    /// <summary>
+    /// The <paramref name="count"/> pods to delete first (getPodsToDelete): ranked by <see cref="ActivePodsRanking"/>,
+    /// where a pod sharing its node with more active <paramref name="related"/> pods ranks as more deletable.
+    /// </summary>
+    public static List<V1Pod> PodsToDelete(List<V1Pod> filtered, List<V1Pod> related, int count, DateTime now)
     {
         if (count >= filtered.Count)
         {

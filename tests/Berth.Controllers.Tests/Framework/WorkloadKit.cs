@@ -91,6 +91,10 @@ public sealed class WorkloadKit : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for an Event in the namespace (the recorder writes them in the background).</summary>
+    public Task EventAsync(string ns, Func<Corev1Event, bool> match, string what) =>
+        EventuallyAsync(async () => (await ListAsync<Corev1Event>("", "events", ns)).Any(match), what);
+
     public static Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
         ControlPlaneHarness.EventuallyAsync(condition, () => Task.FromResult(what), timeout);
 
