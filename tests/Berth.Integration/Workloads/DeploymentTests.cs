@@ -121,9 +121,12 @@ public sealed class DeploymentTests(WorkloadFixture fx)
             }
             Assert.Equal(2, sizes.Count);
         }
-        var scaled = await fx.Client.ListAsync(fx.Client.Kinds.Find("", "v1", "events")!, ns, new ListRequest { FieldSelector = "involvedObject.name=myapp,reason=ScalingReplicaSet" });
-        Assert.Contains(scaled.Items, e => e["message"]!.GetValue<string>().StartsWith("Scaled up replica set myapp-", StringComparison.Ordinal));
-        Assert.Contains(scaled.Items, e => e["message"]!.GetValue<string>().StartsWith("Scaled down replica set myapp-" + hash1, StringComparison.Ordinal));
+        await WorkloadFixture.WaitUntilAsync(async () =>
+        {
+            var scaled = await fx.Client.ListAsync(fx.Client.Kinds.Find("", "v1", "events")!, ns, new ListRequest { FieldSelector = "involvedObject.name=myapp,reason=ScalingReplicaSet" });
+            return scaled.Items.Any(e => e["message"]!.GetValue<string>().StartsWith("Scaled up replica set myapp-", StringComparison.Ordinal))
+                && scaled.Items.Any(e => e["message"]!.GetValue<string>().StartsWith("Scaled down replica set myapp-" + hash1, StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(10), "ScalingReplicaSet events");
         var rsList = await ReplicaSetsAsync(ns);
         Assert.Equal(2, rsList.Count);
         var rs2 = rsList.Single(r => r.Metadata.Uid != rs1.Metadata.Uid);
