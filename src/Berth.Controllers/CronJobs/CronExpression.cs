@@ -43,13 +43,29 @@ public sealed class CronExpression
 
     private static readonly Dictionary<string, int> MonthNames = new(StringComparer.Ordinal)
     {
-        ["jan"] = 1, ["feb"] = 2, ["mar"] = 3, ["apr"] = 4, ["may"] = 5, ["jun"] = 6,
-        ["jul"] = 7, ["aug"] = 8, ["sep"] = 9, ["oct"] = 10, ["nov"] = 11, ["dec"] = 12,
+        ["jan"] = 1,
+        ["feb"] = 2,
+        ["mar"] = 3,
+        ["apr"] = 4,
+        ["may"] = 5,
+        ["jun"] = 6,
+        ["jul"] = 7,
+        ["aug"] = 8,
+        ["sep"] = 9,
+        ["oct"] = 10,
+        ["nov"] = 11,
+        ["dec"] = 12,
     };
 
     private static readonly Dictionary<string, int> DayNames = new(StringComparer.Ordinal)
     {
-        ["sun"] = 0, ["mon"] = 1, ["tue"] = 2, ["wed"] = 3, ["thu"] = 4, ["fri"] = 5, ["sat"] = 6,
+        ["sun"] = 0,
+        ["mon"] = 1,
+        ["tue"] = 2,
+        ["wed"] = 3,
+        ["thu"] = 4,
+        ["fri"] = 5,
+        ["sat"] = 6,
     };
 
     /// <summary>Parses a schedule; throws <see cref="FormatException"/> with robfig's wording.</summary>

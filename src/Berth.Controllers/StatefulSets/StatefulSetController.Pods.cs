@@ -140,7 +140,10 @@ public sealed partial class StatefulSetController
                     {
                         ["ownerReferences"] = new JsonArray(new JsonObject
                         {
-                            ["apiVersion"] = "v1", ["kind"] = "Pod", ["name"] = pod.Metadata.Name, ["uid"] = pod.Metadata.Uid,
+                            ["apiVersion"] = "v1",
+                            ["kind"] = "Pod",
+                            ["name"] = pod.Metadata.Name,
+                            ["uid"] = pod.Metadata.Uid,
                         }),
                     },
                 };

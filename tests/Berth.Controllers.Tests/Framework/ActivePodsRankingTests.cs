@@ -9,22 +9,22 @@ public sealed class ActivePodsRankingTests
 
     private static V1Pod Pod(string name, string? node = "n1", string phase = "Running", bool ready = true, DateTime? readySince = null,
         int restarts = 0, DateTime? created = null, string? cost = null) => new()
-    {
-        Metadata = new V1ObjectMeta
         {
-            Name = name,
-            Uid = name,
-            CreationTimestamp = created ?? Now.AddHours(-1),
-            Annotations = cost is null ? null : new Dictionary<string, string> { [PodUtil.DeletionCostAnnotation] = cost },
-        },
-        Spec = new V1PodSpec { NodeName = node, Containers = [new V1Container { Name = "c" }] },
-        Status = new V1PodStatus
-        {
-            Phase = phase,
-            Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = readySince ?? Now.AddHours(-1) }],
-            ContainerStatuses = [new V1ContainerStatus { Name = "c", RestartCount = restarts }],
-        },
-    };
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                Uid = name,
+                CreationTimestamp = created ?? Now.AddHours(-1),
+                Annotations = cost is null ? null : new Dictionary<string, string> { [PodUtil.DeletionCostAnnotation] = cost },
+            },
+            Spec = new V1PodSpec { NodeName = node, Containers = [new V1Container { Name = "c" }] },
+            Status = new V1PodStatus
+            {
+                Phase = phase,
+                Conditions = [new V1PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = readySince ?? Now.AddHours(-1) }],
+                ContainerStatuses = [new V1ContainerStatus { Name = "c", RestartCount = restarts }],
+            },
+        };
 
     private static List<string> Order(params V1Pod[] pods)
     {

@@ -72,7 +72,12 @@ public sealed class WorkloadKit : IAsyncDisposable
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False", ["lastTransitionTime"] = since }),
                 ["containerStatuses"] = new JsonArray(new JsonObject
                 {
-                    ["name"] = container, ["image"] = pod.Spec.Containers[0].Image, ["imageID"] = "", ["ready"] = ready, ["restartCount"] = 0, ["state"] = state,
+                    ["name"] = container,
+                    ["image"] = pod.Spec.Containers[0].Image,
+                    ["imageID"] = "",
+                    ["ready"] = ready,
+                    ["restartCount"] = 0,
+                    ["state"] = state,
                 }),
             },
         };
