@@ -143,6 +143,21 @@ public sealed class StatefulSetTests(WorkloadFixture fx)
         var rollout = await fx.Kubectl.RunAsync("rollout", "status", "statefulset/web", "-n", ns, "--timeout=30s");
         Assert.Contains("roll out complete", rollout.Ok().Stdout);
 
+        // History comes from the ControllerRevisions; undo patches the previous revision's template back.
+        var history = (await fx.Kubectl.RunAsync("rollout", "history", "statefulset/web", "-n", ns)).Ok().Stdout;
+        Assert.Matches(@"(?m)^1\s", history);
+        Assert.Matches(@"(?m)^2\s", history);
+        (await fx.Kubectl.RunAsync("rollout", "undo", "statefulset/web", "-n", ns)).Ok();
+        await WorkloadFixture.WaitUntilAsync(async () =>
+        {
+            var s = await SetAsync(ns);
+            return s.Status.ObservedGeneration == s.Metadata.Generation && s.Status.UpdatedReplicas == 3 && s.Status.ReadyReplicas == 3
+                && s.Status.CurrentRevision == s.Status.UpdateRevision && (await PodsAsync(ns)).All(p => p.Spec.Containers[0].Image.EndsWith("0.8", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(60), "the undo to 0.8");
+        // Rolling back reuses revision 1's ControllerRevision, renumbered 3.
+        var afterUndo = await fx.ListAsync<V1ControllerRevision>("apps", "v1", "controllerrevisions", ns);
+        Assert.Equal([2L, 3L], afterUndo.Select(r => r.Revision ?? 0).Order());
+
         // Scale down removes the highest ordinals and keeps their claims (retention policy Retain).
         (await fx.Kubectl.RunAsync("scale", "statefulset/web", "-n", ns, "--replicas=1")).Ok();
         await WorkloadFixture.WaitUntilAsync(async () => (await PodsAsync(ns)).Count == 1 && (await SetAsync(ns)).Status.Replicas == 1,
