@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Berth.Api.Json;
 using Berth.Client;
 using Berth.Client.Http;
@@ -106,9 +105,6 @@ public sealed class WorkloadFixture : IAsyncLifetime
         public Berth.Api.Kinds.ResourceInfo Deployments => client.Kinds.Find("apps", "v1", "deployments")!;
         public Berth.Api.Kinds.ResourceInfo ReplicaSets => client.Kinds.Find("apps", "v1", "replicasets")!;
     }
-
-    /// <summary>JSON of a YAML-free object for quick creates.</summary>
-    public static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
 }
 
 [CollectionDefinition(Name)]
